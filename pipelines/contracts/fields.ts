@@ -1,0 +1,48 @@
+import { z } from 'zod';
+
+/**
+ * Field builders for the event contract. Each carries a `kind` in zod's metadata so that the same schema can
+ * be turned into DuckDB column types and set-based validation SQL (see columns.ts): one definition serves
+ * HTTP validation, TypeScript types, the OpenAPI document and the bulk file path.
+ */
+export type FieldKind = 'id' | 'text' | 'instant' | 'date' | 'int' | 'enum';
+
+export interface FieldMeta {
+  kind: FieldKind;
+  [key: string]: unknown;
+}
+
+// An ISO 8601 date-time; the offset is optional because sources may send local time (read in the source's
+// configured time zone at ingest).
+const INSTANT_PATTERN = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}(:?\d{2})?)?$/;
+
+export const id = () =>
+  z.string().trim().min(1, 'must not be empty').max(200, 'longer than 200 characters').meta({ kind: 'id' });
+
+export const text = (max = 1000) => z.string().max(max).meta({ kind: 'text' });
+
+export const instant = () =>
+  z
+    .string()
+    .regex(INSTANT_PATTERN, 'not an ISO 8601 timestamp')
+    .refine((value) => !Number.isNaN(Date.parse(value.replace(' ', 'T').replace(/([+-]\d{2})$/, '$1:00'))), {
+      message: 'not a valid date and time',
+    })
+    .meta({ kind: 'instant' });
+
+export const date = () =>
+  z.iso.date({ message: 'not a YYYY-MM-DD date' }).meta({ kind: 'date' });
+
+export const count = (min: number, max?: number) => {
+  const base = z.int(`must be a whole number`).min(min, `must be at least ${min}`);
+  return (max === undefined ? base : base.max(max, `must be at most ${max}`)).meta({ kind: 'int' });
+};
+
+export const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
+  z.enum(values).meta({ kind: 'enum' });
+
+export function fieldMeta(schema: z.ZodType): FieldMeta {
+  const meta = z.globalRegistry.get(schema) as FieldMeta | undefined;
+  if (!meta?.kind) throw new Error('contract field has no kind; build it with the helpers in fields.ts');
+  return meta;
+}
