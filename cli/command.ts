@@ -1,0 +1,24 @@
+import type { ParseArgsConfig } from 'node:util';
+
+/** One CLI command. `run` returns the exit code; errors it throws become one line on stderr and exit 1. */
+export interface Command {
+  name: string;
+  usage: string;
+  summary: string;
+  options?: ParseArgsConfig['options'];
+  /** Whether the command takes positional arguments (paths, a brand id). */
+  positionals?: boolean;
+  run(args: { values: Record<string, string | boolean | string[] | undefined>; positionals: string[] }): Promise<number>;
+}
+
+/** Options every command takes. */
+export const COMMON_OPTIONS = {
+  db: { type: 'string' },
+  config: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies ParseArgsConfig['options'];
+
+/** Progress goes to stderr so that stdout stays clean for --json and pipes. */
+export function progress(message: string): void {
+  process.stderr.write(`${message}\n`);
+}

@@ -1,0 +1,79 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+/**
+ * Settings of a brandscore installation. Every field has the DESIGN default, so an absent file means "the
+ * defaults"; a file that is present is validated and refused with the path of the offending field.
+ */
+
+const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM (24-hour)');
+const openHours = z.object({ open: clock, close: clock }).refine((h) => h.open < h.close, {
+  message: 'open must be before close',
+});
+const isoDate = z.iso.date({ message: 'expected a YYYY-MM-DD date' });
+
+export const CalendarSettingsSchema = z.object({
+  /** IANA zone in which business days, opening hours and dates of the API are read. */
+  timeZone: z.string().default('Asia/Seoul'),
+  /** Opening hours per ISO weekday (1 = Monday … 7 = Sunday); a missing day is closed. */
+  hours: z
+    .record(z.enum(['1', '2', '3', '4', '5', '6', '7']), openHours)
+    .default({
+      '1': { open: '09:00', close: '18:00' },
+      '2': { open: '09:00', close: '18:00' },
+      '3': { open: '09:00', close: '18:00' },
+      '4': { open: '09:00', close: '18:00' },
+      '5': { open: '09:00', close: '18:00' },
+    }),
+  /** Use Korean public holidays from @hyunbinseo/holidays-kr (2018–2027). */
+  koreanHolidays: z.boolean().default(true),
+  extraHolidays: z.array(isoDate).default([]),
+  extraWorkingDays: z.array(isoDate).default([]),
+});
+export type CalendarSettings = z.infer<typeof CalendarSettingsSchema>;
+
+export const ConfigSchema = z.object({
+  calendar: CalendarSettingsSchema.prefault({}),
+  /** Zone in which source timestamps without an offset are read. */
+  sourceTimeZone: z.string().default('Asia/Seoul'),
+  inbox: z.string().default('data/inbox'),
+});
+export type Config = z.infer<typeof ConfigSchema>;
+
+export const DEFAULT_CONFIG_PATH = 'brandscore.config.json';
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function parseConfig(input: unknown, source = 'config'): Config {
+  const parsed = ConfigSchema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(`${source}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  }
+  for (const zone of [parsed.data.calendar.timeZone, parsed.data.sourceTimeZone]) {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: zone });
+    } catch {
+      throw new ConfigError(`${source}: unknown time zone '${zone}'`);
+    }
+  }
+  return parsed.data;
+}
+
+/** Reads the config file when there is one (`--config`, else ./brandscore.config.json), else the defaults. */
+export function loadConfig(path?: string): Config {
+  const file = path ?? DEFAULT_CONFIG_PATH;
+  if (!existsSync(file)) {
+    if (path) throw new ConfigError(`config file ${path} not found`);
+    return parseConfig({});
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(`${file}: not valid JSON (${(error as Error).message})`);
+  }
+  return parseConfig(json, file);
+}
