@@ -17,7 +17,7 @@ export const CalendarSettingsSchema = z.object({
   timeZone: z.string().default('Asia/Seoul'),
   /** Opening hours per ISO weekday (1 = Monday … 7 = Sunday); a missing day is closed. */
   hours: z
-    .record(z.enum(['1', '2', '3', '4', '5', '6', '7']), openHours)
+    .partialRecord(z.enum(['1', '2', '3', '4', '5', '6', '7']), openHours)
     .default({
       '1': { open: '09:00', close: '18:00' },
       '2': { open: '09:00', close: '18:00' },
