@@ -14,7 +14,7 @@ export interface FieldMeta {
 
 // An ISO 8601 date-time; the offset is optional because sources may send local time (read in the source's
 // configured time zone at ingest).
-const INSTANT_PATTERN = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}(:?\d{2})?)?$/;
+export const INSTANT_PATTERN = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}(:?\d{2})?)?$/;
 
 export const id = () =>
   z.string().trim().min(1, 'must not be empty').max(200, 'longer than 200 characters').meta({ kind: 'id' });

@@ -1,0 +1,361 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { basename, join, relative, resolve, sep } from 'node:path';
+import { contracts, type Stream } from '../contracts/index.ts';
+import type { Warehouse } from '../warehouse/database.ts';
+import { stageArrow } from './arrow-stage.ts';
+import { detectFile, type FileFormat } from './detect.ts';
+import { checkedSelect, sqlIdent, type SourceTypes } from './validation-sql.ts';
+
+export type FileOutcome = 'ingested' | 'already_ingested' | 'failed';
+
+export interface QuarantineSample {
+  line: number | null;
+  field: string | null;
+  reason: string;
+}
+
+export interface FileIngestResult {
+  path: string;
+  stream: Stream | null;
+  format: FileFormat | null;
+  outcome: FileOutcome;
+  rowsRead: number;
+  accepted: number;
+  duplicate: number;
+  rejected: number;
+  /** Up to ten rejected rows, for the report; all of them are in the quarantine table. */
+  rejects: QuarantineSample[];
+  error?: string;
+  movedTo?: string;
+  seconds: number;
+}
+
+export interface IngestOptions {
+  /** Zone in which timestamps without an offset are read. */
+  sourceTimeZone: string;
+  /** Files below this folder are inbox files: moved to done/ or failed/ after their transaction. */
+  inboxDir?: string;
+  onProgress?: (message: string) => void;
+}
+
+const STAGE = 'ingest_stage';
+const CHECKED = 'ingest_checked';
+
+/** Expands folders into their files, in path order; the inbox's own done/ and failed/ folders are skipped. */
+export function listIngestFiles(paths: string[]): string[] {
+  const files: string[] = [];
+  const walk = (path: string) => {
+    const stat = statSync(path);
+    if (stat.isDirectory()) {
+      for (const entry of readdirSync(path).sort()) {
+        if (entry === 'done' || entry === 'failed' || entry.startsWith('.')) continue;
+        walk(join(path, entry));
+      }
+    } else if (stat.isFile() && !path.endsWith('.error.txt') && !basename(path).startsWith('.')) files.push(path);
+  };
+  for (const path of paths) {
+    if (!existsSync(path)) throw new Error(`${path}: no such file or folder`);
+    walk(path);
+  }
+  // Brands first, so that events of a file delivered together with its brands find them known.
+  return files.sort((a, b) => Number(!isBrandsFile(a)) - Number(!isBrandsFile(b)) || a.localeCompare(b));
+}
+
+function isBrandsFile(path: string): boolean {
+  try {
+    return detectFile(path).stream === 'brands';
+  } catch {
+    return false;
+  }
+}
+
+export async function sha256File(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+export async function ingestFiles(warehouse: Warehouse, paths: string[], options: IngestOptions): Promise<FileIngestResult[]> {
+  const results: FileIngestResult[] = [];
+  const files = listIngestFiles(paths);
+  for (const [index, file] of files.entries()) {
+    options.onProgress?.(`[${index + 1}/${files.length}] ${file}`);
+    results.push(await ingestFile(warehouse, file, options));
+  }
+  return results;
+}
+
+/**
+ * Ingests one file in one transaction: raw rows, quarantined rows and the ingested_files record commit together
+ * or not at all. A file whose sha256 was already ingested is a no-op. Inbox files are moved afterwards; a crash
+ * between commit and move leaves the file in the inbox, where the next run sees its sha256 and moves it.
+ */
+export async function ingestFile(warehouse: Warehouse, path: string, options: IngestOptions): Promise<FileIngestResult> {
+  const started = Date.now();
+  const startedAt = new Date(started);
+  const size = statSync(path).size;
+  const sha256 = await sha256File(path);
+  const base: FileIngestResult = {
+    path,
+    stream: null,
+    format: null,
+    outcome: 'failed',
+    rowsRead: 0,
+    accepted: 0,
+    duplicate: 0,
+    rejected: 0,
+    rejects: [],
+    seconds: 0,
+  };
+
+  const previous = await warehouse.one<{ batch_id: number }>(
+    `SELECT batch_id FROM ingested_files WHERE sha256 = $sha256 AND outcome = 'ingested' LIMIT 1`,
+    { sha256 },
+  );
+  let result: FileIngestResult;
+  if (previous) {
+    result = { ...base, outcome: 'already_ingested' };
+    try {
+      Object.assign(result, detectFile(path));
+    } catch {
+      // Content already ingested under another name: the name does not matter any more.
+    }
+    await recordFile(warehouse, { ...result, size, sha256, startedAt, batch: await nextBatch(warehouse) });
+  } else {
+    try {
+      const { stream, format } = detectFile(path);
+      base.stream = stream;
+      base.format = format;
+      result = await warehouse.transaction(async (connection) => {
+        const batch = await nextBatch(warehouse, connection);
+        const counts = await loadFile(connection, { path, stream, format, batch, timeZone: options.sourceTimeZone });
+        const outcome = { ...base, ...counts, outcome: 'ingested' as const };
+        await recordFile(warehouse, { ...outcome, size, sha256, startedAt, batch }, connection);
+        return outcome;
+      });
+    } catch (error) {
+      const message = describeError(error);
+      result = { ...base, outcome: 'failed', error: message };
+      await recordFile(warehouse, { ...result, size, sha256, startedAt, batch: await nextBatch(warehouse) });
+    }
+  }
+  result.seconds = (Date.now() - started) / 1000;
+  if (options.inboxDir && isInside(path, options.inboxDir)) result.movedTo = moveInboxFile(path, options.inboxDir, result);
+  return result;
+}
+
+async function nextBatch(warehouse: Warehouse, connection?: DuckDBConnection): Promise<number> {
+  const row = await warehouse.one<{ batch: number }>(`SELECT nextval('ingest_batch_seq') AS batch`, undefined, connection);
+  return row!.batch;
+}
+
+interface LoadRequest {
+  path: string;
+  stream: Stream;
+  format: FileFormat;
+  batch: number;
+  timeZone: string;
+}
+
+async function loadFile(connection: DuckDBConnection, request: LoadRequest) {
+  const { rawLine } = await stageFile(connection, request);
+  return loadStaged(connection, {
+    stream: request.stream,
+    batch: request.batch,
+    source: request.path,
+    timeZone: request.timeZone,
+    rawSource: rawLine ? `(SELECT line FROM ${STAGE}_lines l WHERE l._line = c._line)` : undefined,
+  });
+}
+
+/** Creates `ingest_stage` (with `_line`) for a file; for NDJSON, non-JSON lines are quarantined here. */
+async function stageFile(connection: DuckDBConnection, request: LoadRequest): Promise<{ rawLine?: boolean }> {
+  const { path, format } = request;
+  await connection.run(`DROP VIEW IF EXISTS ${STAGE}`).catch(() => undefined);
+  await connection.run(`DROP TABLE IF EXISTS ${STAGE}`);
+  switch (format) {
+    case 'csv':
+      // Everything as text: types are the contract's business, and a bad cell must not fail the whole file.
+      // A fresh table's rowids follow the file's order (insertion order is preserved); inside a transaction they
+      // start at a large offset, hence the min().
+      await connection.run(
+        `CREATE TEMP TABLE ${STAGE}_rows AS SELECT * FROM read_csv($path, header = true, all_varchar = true, strict_mode = false, null_padding = true)`,
+        { path },
+      );
+      await connection.run(
+        `CREATE OR REPLACE TEMP VIEW ${STAGE} AS SELECT rowid - (SELECT min(rowid) FROM ${STAGE}_rows) + 2 AS _line, * FROM ${STAGE}_rows`,
+      );
+      return {};
+    case 'parquet':
+      await connection.run(
+        `CREATE OR REPLACE TEMP VIEW ${STAGE} AS SELECT * EXCLUDE (file_row_number), file_row_number + 1 AS _line FROM read_parquet(${sqlLiteralPath(path)}, file_row_number = true)`,
+      );
+      return {};
+    case 'ndjson': {
+      // One text column per line (unit separator and no quoting never split valid JSON), so that every line
+      // keeps its number and a malformed line is quarantined instead of failing the file.
+      await connection.run(
+        `CREATE TEMP TABLE ${STAGE}_text AS SELECT line, coalesce(json_valid(line) AND starts_with(ltrim(line), '{'), false) AS _ok
+         FROM read_csv($path, columns = {'line': 'VARCHAR'}, header = false, delim = E'\\x1F', quote = '', escape = '', auto_detect = false, strict_mode = false)`,
+        { path },
+      );
+      await connection.run(
+        `CREATE OR REPLACE TEMP VIEW ${STAGE}_lines AS SELECT rowid - (SELECT min(rowid) FROM ${STAGE}_text) + 1 AS _line, * FROM ${STAGE}_text`,
+      );
+      await connection.run(
+        `INSERT INTO quarantine SELECT $batch, $stream, $source, _line, NULL, 'not a JSON object', left(line, 10000), now()
+         FROM ${STAGE}_lines WHERE NOT _ok AND trim(coalesce(line, '')) <> ''`,
+        { batch: request.batch, stream: request.stream, source: path },
+      );
+      const names = ['type', ...contracts[request.stream].columns.map((c) => c.name)];
+      await connection.run(
+        `CREATE OR REPLACE TEMP VIEW ${STAGE} AS SELECT _line, ${names
+          .map((name) => `line->>${sqlLiteralJsonPath(name)} AS ${sqlIdent(name)}`)
+          .join(', ')} FROM ${STAGE}_lines WHERE _ok`,
+      );
+      return { rawLine: true };
+    }
+    case 'arrow':
+      await stageArrow(connection, createReadStream(path) as AsyncIterable<Uint8Array>, STAGE);
+      return {};
+  }
+}
+
+// read_parquet's file argument must be a constant at bind time; the path is quoted as a literal, never spliced raw.
+function sqlLiteralPath(path: string): string {
+  return `'${path.replaceAll("'", "''")}'`;
+}
+
+function sqlLiteralJsonPath(name: string): string {
+  return `'$.${name.replaceAll("'", "''")}'`;
+}
+
+export interface StagedLoad {
+  stream: Stream;
+  batch: number;
+  source: string;
+  timeZone: string;
+  /** SQL giving the original text of rejected row `c` (default: the staged row as JSON). */
+  rawSource?: string;
+}
+
+/**
+ * Validates `ingest_stage` against the contract and stores it: rejects to quarantine, the first occurrence of
+ * each new event_id to the raw table (an event_id already stored, or seen earlier in the same file, counts as a
+ * duplicate). Brands are upserted instead. Runs on the caller's connection, inside the caller's transaction.
+ */
+export async function loadStaged(connection: DuckDBConnection, load: StagedLoad) {
+  const contract = contracts[load.stream];
+  const described = await connection.runAndReadAll(`DESCRIBE SELECT * FROM ${STAGE}`);
+  const sourceTypes: SourceTypes = new Map(
+    described.getRowObjectsJS().map((row) => [String(row.column_name), String(row.column_type)]),
+  );
+  await connection.run(`DROP TABLE IF EXISTS ${CHECKED}`);
+  await connection.run(
+    `CREATE TEMP TABLE ${CHECKED} AS ${checkedSelect(contract, sourceTypes, STAGE)}`,
+    { tz: load.timeZone },
+  );
+  const columns = contract.columns.map((c) => sqlIdent(c.name));
+  const typed = contract.types.length > 0 ? ['"type"', ...columns] : columns;
+  const params = { batch: load.batch, stream: load.stream, source: load.source };
+
+  await connection.run(
+    `INSERT INTO quarantine SELECT $batch, $stream, $source, c._line, c._field, c._reason,
+       ${load.rawSource ?? `(SELECT CAST(to_json(struct_pack(*COLUMNS(* EXCLUDE (_line)))) AS VARCHAR) FROM ${STAGE} s WHERE s._line = c._line)`}, now()
+     FROM ${CHECKED} c WHERE c._reason IS NOT NULL`,
+    params,
+  );
+  const totals = (
+    await connection.runAndReadAll(
+      `SELECT count(*) AS rows_read, count(*) FILTER (WHERE _reason IS NOT NULL) AS rejected FROM ${CHECKED}`,
+    )
+  ).getRowObjectsJS()[0]!;
+  const quarantinedJson = (
+    await connection.runAndReadAll(`SELECT count(*) AS n FROM quarantine WHERE batch_id = $batch AND field IS NULL AND reason = 'not a JSON object'`, {
+      batch: load.batch,
+    })
+  ).getRowObjectsJS()[0]!;
+
+  let accepted: number;
+  if (load.stream === 'brands') {
+    // Upsert: the last row of a brand in the file wins.
+    const inserted = await connection.runAndReadAll(
+      `INSERT OR REPLACE INTO brands (${columns.join(', ')}, ingest_batch, updated_at)
+       SELECT ${columns.map((c) => (c === '"dispatch_days"' ? 'coalesce("dispatch_days", 2)' : c)).join(', ')}, $batch, now() FROM ${CHECKED}
+       WHERE _reason IS NULL QUALIFY row_number() OVER (PARTITION BY brand_id ORDER BY _line DESC) = 1`,
+      { batch: load.batch },
+    );
+    accepted = Number(inserted.getRowObjectsJS()[0]?.Count ?? 0);
+  } else {
+    const inserted = await connection.runAndReadAll(
+      `INSERT INTO raw_${load.stream} (${typed.join(', ')}, ingest_batch)
+       SELECT ${typed.join(', ')}, $batch FROM ${CHECKED} c
+       WHERE _reason IS NULL AND NOT EXISTS (SELECT 1 FROM raw_${load.stream} r WHERE r.event_id = c.event_id)
+       QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY _line) = 1`,
+      { batch: load.batch },
+    );
+    accepted = Number(inserted.getRowObjectsJS()[0]?.Count ?? 0);
+  }
+  const jsonRejects = Number(quarantinedJson.n);
+  const rowsRead = Number(totals.rows_read) + jsonRejects;
+  const rejected = Number(totals.rejected) + jsonRejects;
+  const rejects = (
+    await connection.runAndReadAll(
+      `SELECT line, field, reason FROM quarantine WHERE batch_id = $batch ORDER BY line LIMIT 10`,
+      { batch: load.batch },
+    )
+  )
+    .getRowObjectsJS()
+    .map((row) => ({ line: row.line === null ? null : Number(row.line), field: row.field as string | null, reason: String(row.reason) }));
+  await connection.run(`DROP TABLE IF EXISTS ${CHECKED}`);
+  return { rowsRead, accepted, rejected, duplicate: load.stream === 'brands' ? 0 : rowsRead - rejected - accepted, rejects };
+}
+
+async function recordFile(
+  warehouse: Warehouse,
+  file: FileIngestResult & { size: number; sha256: string; startedAt: Date; batch: number },
+  connection?: DuckDBConnection,
+): Promise<void> {
+  const sql = `INSERT INTO ingested_files VALUES ($batch, $path, $stream, $format, $size, $sha256, $rows_read, $accepted,
+    $duplicate, $rejected, $outcome, $error, $started_at, now())`;
+  const params = {
+    batch: file.batch,
+    path: resolve(file.path),
+    stream: file.stream,
+    format: file.format,
+    size: file.size,
+    sha256: file.sha256,
+    rows_read: file.rowsRead,
+    accepted: file.accepted,
+    duplicate: file.duplicate,
+    rejected: file.rejected,
+    outcome: file.outcome,
+    error: file.error ?? null,
+    started_at: file.startedAt.toISOString(),
+  };
+  if (connection) await connection.run(sql, params);
+  else await warehouse.run(sql, params);
+}
+
+function isInside(path: string, folder: string): boolean {
+  const rel = relative(resolve(folder), resolve(path));
+  return rel !== '' && !rel.startsWith('..') && !rel.startsWith(sep);
+}
+
+/** Moves an inbox file to done/ (ingested or already ingested) or failed/ (with its error beside it). */
+function moveInboxFile(path: string, inboxDir: string, result: FileIngestResult): string {
+  const target = join(inboxDir, result.outcome === 'failed' ? 'failed' : 'done', relative(resolve(inboxDir), resolve(path)));
+  mkdirSync(resolve(target, '..'), { recursive: true });
+  let destination = target;
+  for (let n = 1; existsSync(destination); n++) destination = `${target}.${n}`;
+  renameSync(path, destination);
+  if (result.outcome === 'failed') writeFileSync(`${destination}.error.txt`, `${result.error}\n`);
+  return destination;
+}
+
+function describeError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n')[0]!.slice(0, 500);
+}
