@@ -1,0 +1,67 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { BusinessCalendar, DateRange } from './calendar.ts';
+import { addDays, daysBetween } from './zoned-time.ts';
+
+const BUSINESS_TIME_SQL = join(dirname(fileURLToPath(import.meta.url)), 'business_time.sql');
+
+/** Rows per INSERT statement: keeps statements small whatever the range. */
+const INSERT_BATCH = 1_000;
+
+export interface InstalledCalendar {
+  days: number;
+  businessDays: number;
+  /** Same messages as calendar.warningsFor(range); also passed to the calendar's onWarning. */
+  warnings: string[];
+}
+
+/**
+ * (Re)creates business_calendar for every local date of `range` (inclusive), the business_days view and the
+ * business-time macros of business_time.sql. Runs in one transaction so readers never see a half-built calendar.
+ */
+export async function installCalendar(
+  connection: DuckDBConnection,
+  calendar: BusinessCalendar,
+  range: DateRange,
+): Promise<InstalledCalendar> {
+  const span = daysBetween(range.from, range.to);
+  if (span < 0) throw new RangeError(`calendar range ends (${range.to}) before it starts (${range.from})`);
+
+  const rows: string[] = [];
+  let openSecondsBefore = 0;
+  let ordinal = 0;
+  for (let i = 0; i <= span; i++) {
+    const { date, dayStart, open, close } = calendar.calendarDayOf(addDays(range.from, i));
+    const isOpen = open !== null && close !== null;
+    if (isOpen) ordinal++;
+    rows.push(
+      `(DATE '${date}', ${instant(dayStart)}, ${isOpen}, ${isOpen ? instant(open) : 'NULL'}, ` +
+        `${isOpen ? instant(close) : 'NULL'}, ${openSecondsBefore}, ${isOpen ? ordinal : ordinal + 1})`,
+    );
+    // Whole seconds: openings are whole minutes and zone offsets of the modern era whole seconds.
+    if (isOpen) openSecondsBefore += Math.round((close - open) / 1000);
+  }
+
+  await connection.run('BEGIN TRANSACTION');
+  try {
+    await connection.run(readFileSync(BUSINESS_TIME_SQL, 'utf8'));
+    for (let start = 0; start < rows.length; start += INSERT_BATCH) {
+      await connection.run(
+        `INSERT INTO business_calendar VALUES ${rows.slice(start, start + INSERT_BATCH).join(',\n')}`,
+      );
+    }
+    await connection.run('COMMIT');
+  } catch (error) {
+    await connection.run('ROLLBACK');
+    throw error;
+  }
+  return { days: span + 1, businessDays: ordinal, warnings: calendar.warningsFor(range) };
+}
+
+function instant(ms: number): string {
+  return `TIMESTAMPTZ '${new Date(ms).toISOString()}'`;
+}
+
+export { calendarRangeFor } from './calendar.ts';
