@@ -75,7 +75,7 @@ export async function stageArrow(
   await connection.run(
     `CREATE OR REPLACE TEMP TABLE ${table} (_line BIGINT, ${fields.map((f, i) => `${sqlIdent(f.name)} ${landings[i]!.ddl}`).join(', ')})`,
   );
-  const appender = await connection.createAppender(table, 'temp');
+  const appender = await connection.createAppender(table, 'main', 'temp');
   const types = [BIGINT, ...landings.map((l) => l.duck)];
   let line = 0;
   try {

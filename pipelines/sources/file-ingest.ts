@@ -253,10 +253,9 @@ export async function loadStaged(connection: DuckDBConnection, load: StagedLoad)
     described.getRowObjectsJS().map((row) => [String(row.column_name), String(row.column_type)]),
   );
   await connection.run(`DROP TABLE IF EXISTS ${CHECKED}`);
-  await connection.run(
-    `CREATE TEMP TABLE ${CHECKED} AS ${checkedSelect(contract, sourceTypes, STAGE)}`,
-    { tz: load.timeZone },
-  );
+  const checkSql = checkedSelect(contract, sourceTypes, STAGE);
+  // DuckDB refuses a bound parameter that the statement does not use; brands have no timestamps.
+  await connection.run(`CREATE TEMP TABLE ${CHECKED} AS ${checkSql}`, checkSql.includes('$tz') ? { tz: load.timeZone } : undefined);
   const columns = contract.columns.map((c) => sqlIdent(c.name));
   const typed = contract.types.length > 0 ? ['"type"', ...columns] : columns;
   const params = { batch: load.batch, stream: load.stream, source: load.source };
