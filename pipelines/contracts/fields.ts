@@ -16,6 +16,19 @@ export interface FieldMeta {
 // configured time zone at ingest).
 export const INSTANT_PATTERN = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}(:?\d{2})?)?$/;
 
+/** Rejects what Date.parse would roll over (Feb 30, 24:30), as DuckDB's cast does. */
+function isRealDateTime(value: string): boolean {
+  const [year, month, day, hour, minute, second] = value.split(/[-T :.Z+]/).map(Number) as number[];
+  const parsed = new Date(Date.UTC(year!, month! - 1, day!, hour!, minute!, second ?? 0));
+  return (
+    parsed.getUTCFullYear() === year &&
+    parsed.getUTCMonth() === month! - 1 &&
+    parsed.getUTCDate() === day &&
+    parsed.getUTCHours() === hour &&
+    parsed.getUTCMinutes() === minute
+  );
+}
+
 export const id = () =>
   z.string().trim().min(1, 'must not be empty').max(200, 'longer than 200 characters').meta({ kind: 'id' });
 
@@ -25,9 +38,7 @@ export const instant = () =>
   z
     .string()
     .regex(INSTANT_PATTERN, 'not an ISO 8601 timestamp')
-    .refine((value) => !Number.isNaN(Date.parse(value.replace(' ', 'T').replace(/([+-]\d{2})$/, '$1:00'))), {
-      message: 'not a valid date and time',
-    })
+    .refine(isRealDateTime, { message: 'not a valid date and time' })
     .meta({ kind: 'instant' });
 
 export const date = () =>
