@@ -1,6 +1,8 @@
 import type { Command } from '../command.ts';
 import { ingestCommand } from './ingest.ts';
+import { refreshCommand } from './refresh.ts';
+import { scorecardCommand } from './scorecard.ts';
 import { serveCommand } from './serve.ts';
 
 /** Every command, in the order `brandscore --help` lists them. */
-export const commands: Command[] = [serveCommand, ingestCommand];
+export const commands: Command[] = [serveCommand, ingestCommand, refreshCommand, scorecardCommand];

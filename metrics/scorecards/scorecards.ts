@@ -1,0 +1,398 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Warehouse } from '../../pipelines/warehouse/database.ts';
+import type { BusinessCalendar } from '../calendar/calendar.ts';
+import { addDays, daysBetween, parseIsoDate } from '../calendar/zoned-time.ts';
+import {
+  RANKED_KEYS,
+  type CountMetric,
+  type DurationMetric,
+  type MeanMetric,
+  type Metrics,
+  type PercentileRank,
+  type RankedKey,
+  type RateMetric,
+  type Scorecard,
+  type ScorecardList,
+  type ScorecardWindow,
+} from './schema.ts';
+
+/**
+ * Scorecards (DESIGN §5): every metric of a window [from, to) per brand, judged at as_of = min(to, now), with
+ * the previous window of equal length and percentile ranks among brands. Counts fixed by an entity's first
+ * event come from the brand_day rollup (see window_counts.sql); everything that depends on as_of — deadlines
+ * reached, answers and dispatches by then, open and overdue work, contact streaks — from the facts.
+ */
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const sql = (file: string) => readFileSync(join(HERE, file), 'utf8');
+
+/** Trailing windows materialised on every refresh. */
+export const STANDARD_WINDOW_DAYS = [7, 28, 90] as const;
+export const DEFAULT_WINDOW_DAYS = 28;
+
+/** z for a two-sided 95% interval. */
+const Z95 = 1.959963984540054;
+
+/**
+ * Volume a brand needs for its percentile rank: the policy minimum denominator of DESIGN §6 where the metric
+ * has one, else 20 (entities in the denominator, or n for durations and the mean score).
+ */
+export const RANK_MINIMUMS: Record<RankedKey, number> = {
+  late_dispatch_rate: 30,
+  dispatch_time_bh: 20,
+  shipping_issue_rate: 30,
+  on_time_delivery_rate: 20,
+  brand_cancel_rate: 30,
+  sla_rate: 20,
+  answer_time_bh: 20,
+  takeover_rate: 20,
+  contact_failure_rate: 5,
+  claim_rate: 20,
+  defect_claim_rate: 20,
+  claim_resolution_bh: 20,
+  claim_takeover_rate: 20,
+  avg_review_score: 20,
+  negative_review_rate: 20,
+};
+
+/** Metrics where a higher value is better; for the others lower is better (durations compare by p50). */
+const HIGHER_IS_BETTER: ReadonlySet<RankedKey> = new Set(['on_time_delivery_rate', 'sla_rate', 'avg_review_score']);
+
+export class ScorecardWindowError extends Error {
+  override name = 'ScorecardWindowError';
+}
+
+/** 95% Wilson score interval of numerator/denominator; null when the denominator is 0 or the ratio exceeds 1. */
+export function wilsonInterval(numerator: number, denominator: number, z = Z95): { low: number; high: number } | null {
+  if (denominator <= 0 || numerator < 0 || numerator > denominator) return null;
+  const p = numerator / denominator;
+  const z2 = z * z;
+  const scale = 1 + z2 / denominator;
+  const centre = (p + z2 / (2 * denominator)) / scale;
+  const half = (z * Math.sqrt((p * (1 - p)) / denominator + z2 / (4 * denominator * denominator))) / scale;
+  return { low: Math.max(0, centre - half), high: Math.min(1, centre + half) };
+}
+
+export function rateMetric(numerator: number, denominator: number): RateMetric {
+  const interval = wilsonInterval(numerator, denominator);
+  return {
+    numerator,
+    denominator,
+    value: denominator > 0 ? numerator / denominator : null,
+    wilson_low: interval?.low ?? null,
+    wilson_high: interval?.high ?? null,
+  };
+}
+
+/**
+ * The window of API dates `from`..`to` (exclusive), with as_of = min(local midnight of `to`, now). Throws
+ * ScorecardWindowError for malformed or empty windows.
+ */
+export function resolveWindow(
+  calendar: BusinessCalendar,
+  dates: { from: string; to: string },
+  now: Date,
+): ScorecardWindow {
+  for (const date of [dates.from, dates.to]) {
+    try {
+      parseIsoDate(date);
+    } catch {
+      throw new ScorecardWindowError(`expected a YYYY-MM-DD date, got '${date}'`);
+    }
+  }
+  if (daysBetween(dates.from, dates.to) <= 0) {
+    throw new ScorecardWindowError(`window is empty: to (${dates.to}) must be after from (${dates.from})`);
+  }
+  const end = calendar.calendarDayOf(dates.to).dayStart;
+  return { from: dates.from, to: dates.to, as_of: new Date(Math.min(end, now.getTime())).toISOString() };
+}
+
+export function previousWindow(calendar: BusinessCalendar, window: ScorecardWindow, now: Date): ScorecardWindow {
+  const length = daysBetween(window.from, window.to);
+  return resolveWindow(calendar, { from: addDays(window.from, -length), to: window.from }, now);
+}
+
+/**
+ * A trailing window of `days` calendar days that ends (exclusive) at the business date of `now`: on a business
+ * day before closing the window is the complete days up to yesterday, judged as of today's midnight; after
+ * closing or on a closed day it runs up to the next business day and so includes the hours since, judged now.
+ */
+export function trailingWindow(calendar: BusinessCalendar, now: Date, days: number): ScorecardWindow {
+  const to = calendar.businessDateOf(now);
+  return resolveWindow(calendar, { from: addDays(to, -days), to }, now);
+}
+
+interface Row {
+  brand_id: string;
+  [column: string]: number | string | null;
+}
+
+type Figures = Record<string, number | null>;
+
+/** Every metric of a window for every brand with activity in it (or open work at as_of). */
+async function metricsByBrand(
+  warehouse: Warehouse,
+  window: ScorecardWindow,
+  connection?: DuckDBConnection,
+): Promise<Map<string, Metrics>> {
+  const params = { from: window.from, to: window.to, as_of: window.as_of };
+  const sources: Row[][] = [];
+  // One connection runs one statement at a time, so the five reads go in turn.
+  sources.push(await warehouse.all<Row>(sql('window_counts.sql'), { from: window.from, to: window.to }, connection));
+  for (const file of ['window_orders.sql', 'window_inquiries.sql', 'window_contacts.sql', 'window_claims.sql']) {
+    sources.push(await warehouse.all<Row>(sql(file), params, connection));
+  }
+  const figures = new Map<string, Figures>();
+  for (const rows of sources) {
+    for (const { brand_id, ...columns } of rows) {
+      const merged = figures.get(brand_id) ?? {};
+      for (const [name, value] of Object.entries(columns)) merged[name] = value === null ? null : Number(value);
+      figures.set(brand_id, merged);
+    }
+  }
+  const out = new Map<string, Metrics>();
+  for (const [brandId, figure] of figures) out.set(brandId, metricsFrom(figure));
+  return out;
+}
+
+function metricsFrom(f: Figures): Metrics {
+  const n = (name: string) => f[name] ?? 0;
+  const count = (name: string): CountMetric => ({ value: n(name) });
+  const duration = (prefix: string): DurationMetric => ({
+    p50: f[`${prefix}_p50`] ?? null,
+    p90: f[`${prefix}_p90`] ?? null,
+    n: n(`${prefix}_n`),
+  });
+  const reviews = n('reviews_count');
+  const avgReviewScore: MeanMetric = { value: reviews > 0 ? n('review_score_sum') / reviews : null, n: reviews };
+  return {
+    orders_placed: count('orders_placed'),
+    late_dispatch_rate: rateMetric(n('late_dispatch_numerator'), n('late_dispatch_denominator')),
+    dispatch_time_bh: duration('dispatch_time'),
+    shipping_issue_rate: rateMetric(n('orders_with_shipping_issue'), n('orders_dispatched')),
+    on_time_delivery_rate: rateMetric(n('deliveries_on_time'), n('deliveries_with_due_date')),
+    brand_cancel_rate: rateMetric(n('orders_cancelled_by_brand'), n('orders_placed')),
+    inquiries_opened: count('inquiries_opened'),
+    sla_rate: rateMetric(n('sla_numerator'), n('sla_denominator')),
+    answer_time_bh: duration('answer_time'),
+    open_unanswered: count('open_unanswered'),
+    overdue_unanswered: count('overdue_unanswered'),
+    takeover_rate: rateMetric(n('takeover_numerator'), n('takeover_denominator')),
+    contacts_attempted: count('contacts_attempted'),
+    contact_failure_rate: rateMetric(n('failure_numerator'), n('failure_denominator')),
+    consecutive_contact_failures: count('consecutive_failures'),
+    claims_opened: count('claims_opened'),
+    claim_rate: rateMetric(n('claims_opened'), n('orders_dispatched')),
+    defect_claim_rate: rateMetric(n('defect_claims'), n('orders_dispatched')),
+    claim_resolution_bh: duration('resolution'),
+    overdue_claims: count('overdue_claims'),
+    claim_takeover_rate: rateMetric(n('platform_handled'), n('claims_opened')),
+    reviews_count: count('reviews_count'),
+    avg_review_score: avgReviewScore,
+    negative_review_rate: rateMetric(n('negative_reviews'), reviews),
+  };
+}
+
+const EMPTY_METRICS = metricsFrom({});
+
+/** The figure a metric is ranked by, and the volume behind it. */
+function rankInput(metrics: Metrics, key: RankedKey): { score: number | null; volume: number } {
+  const metric = metrics[key];
+  if ('denominator' in metric) return { score: metric.value, volume: metric.denominator };
+  if ('p50' in metric) return { score: metric.p50, volume: metric.n };
+  return { score: metric.value, volume: metric.n };
+}
+
+/**
+ * Percentile ranks of every brand for every ranked metric: among peers with volume ≥ RANK_MINIMUMS[key], the
+ * share of peers doing worse plus half of those doing equally well (the brand itself included), × 100 — so a
+ * lone eligible brand scores 50 and 100 is the best whatever the metric's direction.
+ */
+export function percentileRanks(byBrand: Map<string, Metrics>): Map<string, Record<RankedKey, PercentileRank>> {
+  const out = new Map<string, Record<RankedKey, PercentileRank>>();
+  for (const brandId of byBrand.keys()) out.set(brandId, {} as Record<RankedKey, PercentileRank>);
+  for (const key of RANKED_KEYS) {
+    const minimum = RANK_MINIMUMS[key];
+    const sign = HIGHER_IS_BETTER.has(key) ? 1 : -1;
+    const goodness = new Map<string, number>();
+    for (const [brandId, metrics] of byBrand) {
+      const { score, volume } = rankInput(metrics, key);
+      if (score !== null && volume >= minimum) goodness.set(brandId, sign * score);
+    }
+    const peers = [...goodness.values()];
+    for (const [brandId, ranks] of out) {
+      const mine = goodness.get(brandId);
+      let percentile: number | null = null;
+      if (mine !== undefined) {
+        const worse = peers.filter((other) => other < mine).length;
+        const equal = peers.filter((other) => other === mine).length;
+        percentile = Math.round(((worse + equal / 2) / peers.length) * 1000) / 10;
+      }
+      ranks[key] = { percentile, peers: peers.length, minimum };
+    }
+  }
+  return out;
+}
+
+interface BrandRow {
+  brand_id: string;
+  name: string;
+  status: Scorecard['brand']['status'];
+}
+
+export interface ScorecardOptions {
+  now: Date;
+  calendar: BusinessCalendar;
+  /** Read inside this connection's transaction (refresh) instead of the warehouse's own connection. */
+  connection?: DuckDBConnection;
+  /** Brands to list even without reference data or activity (with empty metrics). */
+  include?: string[];
+}
+
+/**
+ * Scorecards of every brand for one window, sorted by brand_id: each brand in `brands`, and each brand seen in
+ * the window's events or with open work at as_of.
+ */
+export async function computeScorecards(
+  warehouse: Warehouse,
+  dates: { from: string; to: string },
+  options: ScorecardOptions,
+): Promise<ScorecardList> {
+  const window = resolveWindow(options.calendar, dates, options.now);
+  const previous = previousWindow(options.calendar, window, options.now);
+  const current = await metricsByBrand(warehouse, window, options.connection);
+  const before = await metricsByBrand(warehouse, previous, options.connection);
+  const brands = await warehouse.all<BrandRow>('SELECT brand_id, name, status FROM brands', undefined, options.connection);
+  const known = new Map(brands.map((brand) => [brand.brand_id, brand]));
+  for (const brandId of [...known.keys(), ...(options.include ?? [])]) {
+    if (!current.has(brandId)) current.set(brandId, EMPTY_METRICS);
+  }
+  const ranks = percentileRanks(current);
+  const scorecards = [...current.keys()].sort().map(
+    (brandId): Scorecard => {
+      const brand = known.get(brandId);
+      return {
+        brand_id: brandId,
+        brand: brand ? { name: brand.name, status: brand.status } : { name: null, status: 'unknown' },
+        window,
+        metrics: current.get(brandId)!,
+        previous: { window: previous, metrics: before.get(brandId) ?? EMPTY_METRICS },
+        percentile_ranks: ranks.get(brandId)!,
+      };
+    },
+  );
+  return { window, scorecards };
+}
+
+/** One brand's scorecard, or undefined when the brand is neither in `brands` nor in any fact. */
+export async function computeScorecard(
+  warehouse: Warehouse,
+  brandId: string,
+  dates: { from: string; to: string },
+  options: ScorecardOptions,
+): Promise<Scorecard | undefined> {
+  if (!(await brandExists(warehouse, brandId, options.connection))) return undefined;
+  const { scorecards } = await computeScorecards(warehouse, dates, { ...options, include: [brandId] });
+  return scorecards.find((scorecard) => scorecard.brand_id === brandId);
+}
+
+async function brandExists(warehouse: Warehouse, brandId: string, connection?: DuckDBConnection): Promise<boolean> {
+  const row = await warehouse.one<{ found: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM brands WHERE brand_id = $brand)
+         OR EXISTS (SELECT 1 FROM fct_orders WHERE brand_id = $brand)
+         OR EXISTS (SELECT 1 FROM fct_inquiries WHERE brand_id = $brand)
+         OR EXISTS (SELECT 1 FROM fct_claims WHERE brand_id = $brand)
+         OR EXISTS (SELECT 1 FROM fct_contacts WHERE brand_id = $brand)
+         OR EXISTS (SELECT 1 FROM fct_reviews WHERE brand_id = $brand) AS found`,
+    { brand: brandId },
+    connection,
+  );
+  return row?.found === true;
+}
+
+/**
+ * Replaces the materialised scorecards with those of the standard trailing windows at `now`. Returns the number
+ * of scorecards written.
+ */
+export async function materialiseScorecards(
+  warehouse: Warehouse,
+  connection: DuckDBConnection,
+  options: { now: Date; calendar: BusinessCalendar },
+): Promise<number> {
+  await connection.run('DELETE FROM scorecards');
+  let written = 0;
+  for (const days of STANDARD_WINDOW_DAYS) {
+    const dates = trailingWindow(options.calendar, options.now, days);
+    const { window, scorecards } = await computeScorecards(warehouse, dates, { ...options, connection });
+    if (scorecards.length === 0) continue;
+    await connection.run(
+      `INSERT INTO scorecards
+       SELECT $days, CAST($from AS DATE), CAST($to AS DATE), CAST($as_of AS TIMESTAMPTZ),
+              scorecard->>'brand_id', CAST(scorecard AS VARCHAR), CAST($now AS TIMESTAMPTZ)
+       FROM (SELECT unnest(CAST($scorecards AS JSON[])) AS scorecard)`,
+      {
+        days,
+        from: window.from,
+        to: window.to,
+        as_of: window.as_of,
+        now: options.now.toISOString(),
+        scorecards: JSON.stringify(scorecards),
+      },
+    );
+    written += scorecards.length;
+  }
+  return written;
+}
+
+/**
+ * A brand's scorecard for [from, to), or the default trailing window when no dates are given: the copy
+ * materialised by the last refresh when it is for exactly that window, else computed now.
+ */
+export async function getScorecard(
+  warehouse: Warehouse,
+  brandId: string,
+  dates: { from?: string; to?: string },
+  options: ScorecardOptions,
+): Promise<Scorecard | undefined> {
+  const window = requestedWindow(dates, options);
+  const stored = await warehouse.one<{ scorecard: string }>(
+    `SELECT scorecard FROM scorecards
+     WHERE brand_id = $brand AND window_from = CAST($from AS DATE) AND window_to = CAST($to AS DATE)`,
+    { brand: brandId, from: window.from, to: window.to },
+    options.connection,
+  );
+  if (stored) return JSON.parse(stored.scorecard) as Scorecard;
+  return computeScorecard(warehouse, brandId, window, options);
+}
+
+/** Every brand's scorecard for [from, to) (default: the trailing window), materialised copies when they match. */
+export async function listScorecards(
+  warehouse: Warehouse,
+  dates: { from?: string; to?: string },
+  options: ScorecardOptions,
+): Promise<ScorecardList> {
+  const window = requestedWindow(dates, options);
+  const stored = await warehouse.all<{ scorecard: string }>(
+    `SELECT scorecard FROM scorecards
+     WHERE window_from = CAST($from AS DATE) AND window_to = CAST($to AS DATE) ORDER BY brand_id`,
+    { from: window.from, to: window.to },
+    options.connection,
+  );
+  if (stored.length > 0) {
+    const scorecards = stored.map((row) => JSON.parse(row.scorecard) as Scorecard);
+    return { window: scorecards[0]!.window, scorecards };
+  }
+  return computeScorecards(warehouse, window, options);
+}
+
+function requestedWindow(dates: { from?: string; to?: string }, options: ScorecardOptions): { from: string; to: string } {
+  if (dates.from && dates.to) return { from: dates.from, to: dates.to };
+  const standard = trailingWindow(options.calendar, options.now, DEFAULT_WINDOW_DAYS);
+  if (!dates.from && !dates.to) return standard;
+  // One end given: the default length from that end.
+  if (dates.to) return { from: addDays(dates.to, -DEFAULT_WINDOW_DAYS), to: dates.to };
+  return { from: dates.from!, to: addDays(dates.from!, DEFAULT_WINDOW_DAYS) };
+}
