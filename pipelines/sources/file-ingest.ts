@@ -288,11 +288,16 @@ export async function loadStaged(connection: DuckDBConnection, load: StagedLoad)
     );
     accepted = Number(inserted.getRowObjectsJS()[0]?.Count ?? 0);
   } else {
+    // Anti-joins rather than a window: an event_id already stored, or repeated in the file after its first line,
+    // is not inserted. The in-file repeats are found by one hash aggregate.
     const inserted = await connection.runAndReadAll(
       `INSERT INTO raw_${load.stream} (${typed.join(', ')}, ingest_batch)
-       SELECT ${typed.join(', ')}, $batch FROM ${CHECKED} c
-       WHERE _reason IS NULL AND NOT EXISTS (SELECT 1 FROM raw_${load.stream} r WHERE r.event_id = c.event_id)
-       QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY _line) = 1`,
+       SELECT ${typed.map((c) => `c.${c}`).join(', ')}, $batch FROM ${CHECKED} c
+       ANTI JOIN raw_${load.stream} r ON r.event_id = c.event_id
+       ANTI JOIN (SELECT event_id, min(_line) AS first_line FROM ${CHECKED} WHERE _reason IS NULL
+                  GROUP BY event_id HAVING count(*) > 1) repeated
+         ON repeated.event_id = c.event_id AND repeated.first_line <> c._line
+       WHERE c._reason IS NULL`,
       { batch: load.batch },
     );
     accepted = Number(inserted.getRowObjectsJS()[0]?.Count ?? 0);

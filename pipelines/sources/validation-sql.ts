@@ -27,32 +27,36 @@ const NUMERIC_TYPES = new Set(['FLOAT', 'DOUBLE']);
 export type SourceTypes = Map<string, string>;
 
 interface ColumnSql {
+  /** The cleaned source cell (`s_<name>`), read from the stage. */
+  source: string;
+  /** The typed value (`v_<name>`), computed from `s_<name>` only. */
   value: string;
-  error: string;
+  /** WHEN … THEN 'field<US>reason' branches, over `s_<name>` and `v_<name>`. */
+  checks: string[];
 }
 
-function typedValue(column: Column, source: string, sourceType: string): string {
+function typedValue(column: Column, s: string, sourceType: string): string {
   const isText = TEXT_TYPES.has(sourceType);
   switch (column.kind) {
     case 'id':
     case 'text':
     case 'enum':
-      return source;
+      return s;
     case 'int':
-      if (INTEGER_TYPES.has(sourceType)) return `TRY_CAST(${source} AS BIGINT)`;
+      if (INTEGER_TYPES.has(sourceType)) return `TRY_CAST(${s} AS BIGINT)`;
       if (NUMERIC_TYPES.has(sourceType) || sourceType.startsWith('DECIMAL'))
-        return `CASE WHEN ${source} = trunc(${source}) THEN TRY_CAST(${source} AS BIGINT) END`;
-      return `CASE WHEN regexp_matches(${source}, ${sqlString(INT_PATTERN)}) THEN TRY_CAST(trim(${source}) AS BIGINT) END`;
+        return `CASE WHEN ${s} = trunc(${s}) THEN TRY_CAST(${s} AS BIGINT) END`;
+      return `CASE WHEN regexp_matches(${s}, ${sqlString(INT_PATTERN)}) THEN TRY_CAST(${s} AS BIGINT) END`;
     case 'instant':
-      if (sourceType === 'TIMESTAMP WITH TIME ZONE') return source;
-      if (sourceType.startsWith('TIMESTAMP')) return `timezone($tz, CAST(${source} AS TIMESTAMP))`;
-      return `CASE WHEN NOT regexp_matches(${source}, ${sqlString(INSTANT_SQL_PATTERN)}) THEN NULL
-        WHEN regexp_matches(${source}, ${sqlString(OFFSET_PATTERN)}) THEN TRY_CAST(${source} AS TIMESTAMPTZ)
-        ELSE timezone($tz, TRY_CAST(${source} AS TIMESTAMP)) END`;
+      if (sourceType === 'TIMESTAMP WITH TIME ZONE') return s;
+      if (sourceType.startsWith('TIMESTAMP')) return `timezone($tz, CAST(${s} AS TIMESTAMP))`;
+      return `CASE WHEN NOT regexp_matches(${s}, ${sqlString(INSTANT_SQL_PATTERN)}) THEN NULL
+        WHEN regexp_matches(${s}, ${sqlString(OFFSET_PATTERN)}) THEN TRY_CAST(${s} AS TIMESTAMPTZ)
+        ELSE timezone($tz, TRY_CAST(${s} AS TIMESTAMP)) END`;
     case 'date':
-      if (sourceType === 'DATE') return source;
-      if (!isText) return `TRY_CAST(${source} AS DATE)`;
-      return `CASE WHEN regexp_matches(${source}, ${sqlString(DATE_PATTERN)}) THEN TRY_CAST(${source} AS DATE) END`;
+      if (sourceType === 'DATE') return s;
+      if (!isText) return `TRY_CAST(${s} AS DATE)`;
+      return `CASE WHEN regexp_matches(${s}, ${sqlString(DATE_PATTERN)}) THEN TRY_CAST(${s} AS DATE) END`;
   }
 }
 
@@ -69,83 +73,82 @@ function columnSql(column: Column, sourceTypes: SourceTypes, typeValue: string |
   const sourceType = sourceTypes.get(column.name);
   const present = sourceType !== undefined;
   const isText = present && TEXT_TYPES.has(sourceType);
+  const s = sqlIdent(`s_${column.name}`);
+  const v = sqlIdent(`v_${column.name}`);
   // Text cells: trim, and treat an empty cell as absent (CSV has no other way to say "no value").
   const source = !present ? 'NULL' : isText ? `NULLIF(trim(${sqlIdent(column.name)}), '')` : sqlIdent(column.name);
-  const shown = isText ? SHOWN_VALUE(source) : SHOWN_VALUE(`CAST(${source} AS VARCHAR)`);
-  const value = present ? typedValue(column, source, sourceType) : 'NULL';
+  const shown = isText ? SHOWN_VALUE(s) : SHOWN_VALUE(`CAST(${s} AS VARCHAR)`);
+  const typed = present ? typedValue(column, s, sourceType) : 'NULL';
 
   const applies =
     typeValue === null || column.presentIn.includes(ANY_TYPE)
-      ? 'TRUE'
+      ? null
       : `${typeValue} IN (${column.presentIn.map(sqlString).join(', ')})`;
+  const anyType = typeValue === null || column.requiredIn.includes(ANY_TYPE);
   const required =
-    typeValue === null || column.requiredIn.includes(ANY_TYPE)
-      ? column.requiredIn.length > 0
-        ? 'TRUE'
-        : 'FALSE'
-      : column.requiredIn.length > 0
-        ? `${typeValue} IN (${column.requiredIn.map(sqlString).join(', ')})`
-        : 'FALSE';
-  const missingReason =
-    typeValue === null || column.requiredIn.includes(ANY_TYPE)
-      ? sqlString('missing')
-      : `'missing (required for ' || ${typeValue} || ')'`;
+    column.requiredIn.length === 0 ? null : anyType ? 'TRUE' : `${typeValue} IN (${column.requiredIn.map(sqlString).join(', ')})`;
+  const missingReason = anyType ? sqlString('missing') : `'missing (required for ' || ${typeValue} || ')'`;
 
-  const checks: string[] = [`WHEN ${required} AND ${source} IS NULL THEN ${missingReason}`];
-  checks.push(`WHEN ${source} IS NOT NULL AND ${value} IS NULL THEN '${INVALID_MESSAGE[column.kind]}: ''' || ${shown} || ''''`);
+  const checks: [string, string][] = [];
+  if (required) checks.push([`${required} AND ${s} IS NULL`, missingReason]);
+  checks.push([`${s} IS NOT NULL AND ${v} IS NULL`, `'${INVALID_MESSAGE[column.kind]}: ''' || ${shown} || ''''`]);
   if (column.values) {
     const list = column.values.map(sqlString).join(', ');
-    checks.push(
-      `WHEN ${value} NOT IN (${list}) THEN 'unknown value ''' || ${shown} || ''' (expected one of ${column.values.join(', ')})'`,
-    );
+    checks.push([`${v} NOT IN (${list})`, `'unknown value ''' || ${shown} || ''' (expected one of ${column.values.join(', ')})'`]);
   }
   if (column.min !== undefined && column.min > Number.MIN_SAFE_INTEGER)
-    checks.push(`WHEN ${value} < ${column.min} THEN 'must be at least ${column.min}, got ' || ${value}`);
+    checks.push([`${v} < ${column.min}`, `'must be at least ${column.min}, got ' || ${v}`]);
   if (column.max !== undefined && column.max < Number.MAX_SAFE_INTEGER)
-    checks.push(`WHEN ${value} > ${column.max} THEN 'must be at most ${column.max}, got ' || ${value}`);
-  if (column.maxLength !== undefined)
-    checks.push(`WHEN length(${source}) > ${column.maxLength} THEN 'longer than ${column.maxLength} characters'`);
+    checks.push([`${v} > ${column.max}`, `'must be at most ${column.max}, got ' || ${v}`]);
+  if (column.maxLength !== undefined) checks.push([`length(${s}) > ${column.maxLength}`, `'longer than ${column.maxLength} characters'`]);
 
   return {
-    value: applies === 'TRUE' ? value : `CASE WHEN ${applies} THEN ${value} END`,
-    error: `CASE WHEN NOT (${applies}) THEN NULL ${checks.join(' ')} END`,
+    source,
+    // A field that does not belong to the row's type is dropped, not checked.
+    value: applies ? `CASE WHEN ${applies} THEN ${typed} END` : typed,
+    checks: checks.map(
+      ([condition, reason]) => `WHEN ${applies ? `${applies} AND ` : ''}${condition} THEN ${sqlString(column.name)} || chr(31) || ${reason}`,
+    ),
   };
 }
 
 /**
  * SELECT over `stage` (columns as they came from the file, plus `_line`) giving one row per staged row:
  * `_line`, the contract columns typed, and `_field` and `_reason` of the first problem (NULL when valid).
+ * Layered so that each cell is cleaned once and typed once; the checks are one CASE that stops at the first
+ * failure and carries "field<US>reason", so that no check is evaluated twice.
  */
 export function checkedSelect(contract: StreamContract, sourceTypes: SourceTypes, stage: string): string {
   const hasType = contract.types.length > 0;
   const typeSource = sourceTypes.has('type') ? `NULLIF(trim(CAST("type" AS VARCHAR)), '')` : 'NULL';
-  const typeValue = hasType ? `_type` : null;
+  const typeValue = hasType ? '_type' : null;
   const columns = contract.columns.map((column) => ({ column, sql: columnSql(column, sourceTypes, typeValue) }));
 
-  const errors: { field: string; error: string }[] = columns.map(({ column, sql }) => ({ field: column.name, error: sql.error }));
+  const checks = columns.flatMap(({ sql }) => sql.checks);
   if (hasType) {
-    // After the event id, so that a row with no event_id says so first.
-    errors.splice(1, 0, {
-      field: 'type',
-      error: `CASE WHEN _type IS NULL THEN 'missing' WHEN _type NOT IN (${contract.types.map(sqlString).join(', ')})
-        THEN 'unknown event type ''' || left(_type, 80) || ''' (expected one of ${contract.types.join(', ')})' END`,
-    });
+    // After the event id's own checks, so that a row with no event_id says so first.
+    checks.splice(
+      columns[0]!.sql.checks.length,
+      0,
+      `WHEN _type IS NULL THEN 'type' || chr(31) || 'missing'`,
+      `WHEN _type NOT IN (${contract.types.map(sqlString).join(', ')}) THEN 'type' || chr(31) || 'unknown event type ''' || left(_type, 80) || ''' (expected one of ${contract.types.join(', ')})'`,
+    );
   }
 
-  const typed = [
+  const cleaned = [
     '_line',
-    ...(hasType ? ['_type'] : []),
-    ...columns.map(({ column, sql }) => `${sql.value} AS ${sqlIdent(`v_${column.name}`)}`),
-    ...errors.map(({ field, error }) => `${error} AS ${sqlIdent(`e_${field}`)}`),
+    ...(hasType ? [`${typeSource} AS _type`] : []),
+    ...columns.map(({ column, sql }) => `${sql.source} AS ${sqlIdent(`s_${column.name}`)}`),
   ];
+  const typed = ['*', ...columns.map(({ column, sql }) => `${sql.value} AS ${sqlIdent(`v_${column.name}`)}`)];
   const checked = [
     '_line',
     ...(hasType ? ['_type AS "type"'] : []),
     ...columns.map(({ column }) => `${sqlIdent(`v_${column.name}`)} AS ${sqlIdent(column.name)}`),
-    `CASE ${errors.map(({ field }) => `WHEN ${sqlIdent(`e_${field}`)} IS NOT NULL THEN ${sqlString(field)}`).join(' ')} END AS _field`,
-    `coalesce(${errors.map(({ field }) => sqlIdent(`e_${field}`)).join(', ')}) AS _reason`,
+    `CASE ${checks.join('\n    ')} END AS _problem`,
   ];
-  return `SELECT ${checked.join(',\n  ')}
-FROM (SELECT ${typed.join(',\n    ')}
-  FROM (SELECT *${hasType ? `, ${typeSource} AS _type` : ''} FROM ${stage}) AS staged) AS typed`;
+  return `SELECT * EXCLUDE (_problem), split_part(_problem, chr(31), 1) AS _field, nullif(split_part(_problem, chr(31), 2), '') AS _reason
+FROM (SELECT ${checked.join(',\n  ')}
+  FROM (SELECT ${typed.join(', ')}
+    FROM (SELECT ${cleaned.join(', ')} FROM ${stage}) AS cleaned) AS typed) AS checked`;
 }
