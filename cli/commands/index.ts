@@ -1,8 +1,9 @@
 import type { Command } from '../command.ts';
+import { generateCommand } from './generate.ts';
 import { ingestCommand } from './ingest.ts';
 import { refreshCommand } from './refresh.ts';
 import { scorecardCommand } from './scorecard.ts';
 import { serveCommand } from './serve.ts';
 
 /** Every command, in the order `brandscore --help` lists them. */
-export const commands: Command[] = [serveCommand, ingestCommand, refreshCommand, scorecardCommand];
+export const commands: Command[] = [serveCommand, ingestCommand, generateCommand, refreshCommand, scorecardCommand];
