@@ -1,9 +1,19 @@
 import type { Command } from '../command.ts';
+import { demoCommand } from './demo.ts';
 import { generateCommand } from './generate.ts';
 import { ingestCommand } from './ingest.ts';
 import { refreshCommand } from './refresh.ts';
 import { scorecardCommand } from './scorecard.ts';
 import { serveCommand } from './serve.ts';
+import { startCommand } from './start.ts';
 
 /** Every command, in the order `brandscore --help` lists them. */
-export const commands: Command[] = [serveCommand, ingestCommand, generateCommand, refreshCommand, scorecardCommand];
+export const commands: Command[] = [
+  startCommand,
+  serveCommand,
+  demoCommand,
+  ingestCommand,
+  refreshCommand,
+  scorecardCommand,
+  generateCommand,
+];

@@ -8,6 +8,8 @@ export interface JobDefinition {
   /** node-cron expression, read in the business time zone. */
   schedule: string;
   run: () => Promise<JobCounts>;
+  /** Checked at each tick; a false answer skips the tick without a job_runs row (e.g. an empty inbox). */
+  shouldRun?: () => Promise<boolean>;
 }
 
 export interface SchedulerEffects {
@@ -42,16 +44,19 @@ export class Scheduler {
   /** Runs a job now unless it is already running; resolves when it is done. */
   async trigger(job: JobDefinition, trigger: string): Promise<'ran' | 'skipped'> {
     if (this.stopping || this.running.has(job.name)) return 'skipped';
-    const run = recordJobRun(this.warehouse, job.name, trigger, job.run).then(({ error }) => {
-      if (error) this.effects.log(`job ${job.name} failed: ${error.message}`);
-    });
-    this.running.set(job.name, run);
+    let resolveRun!: () => void;
+    // Claimed before the shouldRun check so that a slow check cannot let two ticks through.
+    this.running.set(job.name, new Promise<void>((resolve) => (resolveRun = resolve)));
     try {
-      await run;
+      if (job.shouldRun && !(await job.shouldRun())) return 'skipped';
+      await recordJobRun(this.warehouse, job.name, trigger, job.run).then(({ error }) => {
+        if (error) this.effects.log(`job ${job.name} failed: ${error.message}`);
+      });
+      return 'ran';
     } finally {
       this.running.delete(job.name);
+      resolveRun();
     }
-    return 'ran';
   }
 
   isRunning(name: string): boolean {

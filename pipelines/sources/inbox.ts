@@ -1,7 +1,7 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import type { Warehouse } from '../warehouse/database.ts';
 import type { JobCounts } from '../scheduler/job-runs.ts';
-import { ingestFiles, type FileIngestResult, type IngestOptions } from './file-ingest.ts';
+import { ingestFiles, listIngestFiles, type FileIngestResult, type IngestOptions } from './file-ingest.ts';
 
 export interface IngestSummary extends Required<Omit<JobCounts, 'details'>> {
   files: number;
@@ -43,4 +43,8 @@ export async function ingestInbox(warehouse: Warehouse, inboxDir: string, option
   const results = await ingestFiles(warehouse, [inboxDir], { ...options, inboxDir });
   const summary = summariseIngest(results);
   return { results, summary };
+}
+
+export function inboxHasFiles(inboxDir: string): boolean {
+  return existsSync(inboxDir) && listIngestFiles([inboxDir]).length > 0;
 }
