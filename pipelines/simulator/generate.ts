@@ -1,4 +1,4 @@
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EVENT_STREAMS, type EventStream } from '../contracts/index.ts';
@@ -92,13 +92,16 @@ function resolveOptions(options: GenerateOptions) {
   return { out: options.out, start, days, orders: options.orders, brands: options.brands, seed, dirty, format, seasonStart, baseDailyOrders };
 }
 
-const quote = (value: string | null) => (value === null ? 'NULL' : `'${value.replace(/'/g, "''")}'`);
+const quote = (value: string) => `'${value.replace(/'/g, "''")}'`;
 const PARAM_KEYS = Object.keys(ARCHETYPE_PARAMS.reliable) as (keyof BehaviourParams)[];
 
-async function insertRows(db: DuckDBConnection, table: string, rows: string[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += 1000) {
-    await db.run(`INSERT INTO ${table} VALUES ${rows.slice(i, i + 1000).join(',')}`);
-  }
+async function append<T>(db: DuckDBConnection, table: string, items: T[], write: (row: DuckDBAppender, item: T, index: number) => void) {
+  const appender = await db.createAppender(table);
+  items.forEach((item, index) => {
+    write(appender, item, index);
+    appender.endRow();
+  });
+  appender.closeSync();
 }
 
 /** Month boundaries after the start, in seconds since the start: files are one per calendar month. */
@@ -142,35 +145,38 @@ export async function generateMarketplace(options: GenerateOptions, effects: Gen
     await db.run(`SET preserve_insertion_order = true`);
     // The planner underestimates unnest(range(…)) and would turn the brand ASOF join into a nested loop.
     await db.run(`SET asof_loop_join_threshold = 0`);
+    if (process.env.SIM_MEM) { await db.run(`SET memory_limit = '${process.env.SIM_MEM}'`); await db.run(`SET temp_directory = '/tmp/simspill'`); }
     for (const sql of macroSql(opts.seed, calendar)) await db.run(sql);
 
     await db.run(`CREATE TABLE days (d INTEGER, n_orders INTEGER, first_order BIGINT)`);
     let first = 1;
-    await insertRows(
-      db,
-      'days',
-      daily.map((n, d) => {
-        const row = `(${d}, ${n}, ${first})`;
-        first += n;
-        return row;
-      }),
-    );
+    await append(db, 'days', daily, (row, n, d) => {
+      row.appendInteger(d);
+      row.appendInteger(n);
+      row.appendBigInt(BigInt(first));
+      first += n;
+    });
     await db.run(`CREATE TABLE brands (
-      b INTEGER, brand_id VARCHAR, name VARCHAR, status VARCHAR, onboarded_at DATE, dispatch_days INTEGER, cs_phone VARCHAR,
+      b INTEGER, brand_id VARCHAR, name VARCHAR, status VARCHAR, onboarded_at VARCHAR, dispatch_days INTEGER, cs_phone VARCHAR,
       cs_email VARCHAR, return_address VARCHAR, category VARCHAR, archetype VARCHAR, onboard_day INTEGER, weight DOUBLE,
       express_share DOUBLE, delivery_due_share DOUBLE, carrier VARCHAR, price_level DOUBLE,
       ${PARAM_KEYS.map((key) => `${key} DOUBLE`).join(', ')})`);
-    await insertRows(
-      db,
-      'brands',
-      brands.map(
-        (b) =>
-          `(${b.index}, ${quote(b.brand_id)}, ${quote(b.name)}, ${quote(b.status)}, DATE ${quote(b.onboarded_at)}, ${b.dispatch_days},
-          ${quote(b.cs_phone)}, ${quote(b.cs_email)}, ${quote(b.return_address)}, ${quote(b.category)}, ${quote(b.archetype)},
-          ${b.onboard_day}, ${b.weight}, ${b.express_share}, ${b.delivery_due_share}, ${quote(b.carrier)}, ${b.price_level},
-          ${PARAM_KEYS.map((key) => b.params[key]).join(', ')})`,
-      ),
-    );
+    await append(db, 'brands', brands, (row, b) => {
+      row.appendInteger(b.index);
+      for (const text of [b.brand_id, b.name, b.status, b.onboarded_at]) row.appendVarchar(text);
+      row.appendInteger(b.dispatch_days);
+      for (const text of [b.cs_phone, b.cs_email, b.return_address, b.category, b.archetype]) {
+        if (text === null) row.appendNull();
+        else row.appendVarchar(text);
+      }
+      row.appendInteger(b.onboard_day);
+      row.appendDouble(b.weight);
+      row.appendDouble(b.express_share);
+      row.appendDouble(b.delivery_due_share);
+      row.appendVarchar(b.carrier);
+      row.appendDouble(b.price_level);
+      for (const key of PARAM_KEYS) row.appendDouble(b.params[key]);
+    });
     // Each day's active brands as cumulative shares, so one uniform draw per order picks a brand by weight.
     await db.run(`CREATE TABLE brand_cum AS
       SELECT days.d, brands.b,
