@@ -44,7 +44,7 @@ export function formatScorecard(scorecard: Scorecard): string {
       key,
       formatMetric(scorecard.metrics[key]),
       formatMetric(previous.metrics[key]),
-      rank ? (rank.percentile === null ? `– (${rank.peers} peers)` : `${rank.percentile} of ${rank.peers}`) : '',
+      rank ? (rank.percentile === null ? `– (${rank.peers} brands)` : `${rank.percentile} (${rank.peers} brands)`) : '',
     ];
   });
   const widths = header.map((_, column) => Math.max(...[header, ...rows].map((row) => row[column]!.length)));
