@@ -93,6 +93,13 @@ export async function ingestFiles(warehouse: Warehouse, paths: string[], options
  * between commit and move leaves the file in the inbox, where the next run sees its sha256 and moves it.
  */
 export async function ingestFile(warehouse: Warehouse, path: string, options: IngestOptions): Promise<FileIngestResult> {
+  return warehouse.exclusive(INGEST_LOCK, () => ingestFileNow(warehouse, path, options));
+}
+
+/** Every writer of raw rows takes this lock: batches then commit in id order (see Warehouse.exclusive). */
+export const INGEST_LOCK = 'ingest';
+
+async function ingestFileNow(warehouse: Warehouse, path: string, options: IngestOptions): Promise<FileIngestResult> {
   const started = Date.now();
   const startedAt = new Date(started);
   const size = statSync(path).size;

@@ -27,6 +27,8 @@ export type Params = Record<string, DuckDBValue> | DuckDBValue[];
  * keep being served while a writer holds a transaction open (DuckDB's MVCC isolates them).
  */
 export class Warehouse {
+  private readonly locks = new Map<string, Promise<unknown>>();
+
   private constructor(
     readonly path: string,
     readonly instance: DuckDBInstance,
@@ -91,6 +93,22 @@ export class Warehouse {
       }
     } finally {
       connection.closeSync();
+    }
+  }
+
+  /**
+   * Runs `work` after every earlier holder of the same named lock in this process. Ingest takes 'ingest' so
+   * that batches commit in the order of their ids, which the refresh watermark relies on.
+   */
+  async exclusive<T>(name: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.locks.get(name) ?? Promise.resolve();
+    const current = previous.catch(() => undefined).then(work);
+    const tail = current.catch(() => undefined);
+    this.locks.set(name, tail);
+    try {
+      return await current;
+    } finally {
+      if (this.locks.get(name) === tail) this.locks.delete(name);
     }
   }
 

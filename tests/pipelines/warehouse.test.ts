@@ -38,6 +38,29 @@ describe('the warehouse', () => {
   });
 });
 
+describe('Warehouse.exclusive', () => {
+  it('runs holders of the same lock one after another, even when one fails', async () => {
+    const warehouse = await Warehouse.open(':memory:');
+    const order: string[] = [];
+    const slow = warehouse.exclusive('ingest', async () => {
+      order.push('a start');
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      order.push('a end');
+      throw new Error('a failed');
+    });
+    const fast = warehouse.exclusive('ingest', async () => {
+      order.push('b');
+      return 'b done';
+    });
+    const other = warehouse.exclusive('refresh', async () => order.push('other lock'));
+    await expect(slow).rejects.toThrow('a failed');
+    expect(await fast).toBe('b done');
+    await other;
+    expect(order).toEqual(['a start', 'other lock', 'a end', 'b']);
+    warehouse.close();
+  });
+});
+
 describe('file validation agrees with the zod contract', () => {
   // The same rows through both paths: the zod schema (HTTP, types) and the SQL generated from it (files).
   const corpus: Record<EventStream, Row[]> = {
