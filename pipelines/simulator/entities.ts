@@ -45,7 +45,7 @@ const code = (list: readonly string[], value: string) => String(list.indexOf(val
 
 const sqlList = (values: number[]) => `[${values.join(',')}]`;
 
-/** Macros: the seeded draw, business-day lookups and the customer hour-of-day distribution. */
+/** Macros (temporary, so they resolve whichever database holds the tables): the seeded draw, business-day lookups and the customer hour-of-day distribution. */
 export function macroSql(seed: number, calendar: SimCalendar): string[] {
   const total = CUSTOMER_HOURS.reduce((a, b) => a + b, 0);
   let acc = 0;
@@ -54,15 +54,15 @@ export function macroSql(seed: number, calendar: SimCalendar): string[] {
     return `WHEN x < ${acc.toFixed(6)} THEN ${h}`;
   });
   return [
-    `CREATE MACRO u(x, p) AS (hash(${Math.trunc(seed)}, x, p) % 1000000007)::DOUBLE / 1000000007.0`,
-    `CREATE MACRO ord_on(d) AS ${sqlList(calendar.days.map((d) => d.ordOn))}[d + 1]`,
-    `CREATE MACRO ord_after(d) AS ${sqlList(calendar.days.map((d) => d.ordAfter))}[d + 1]`,
-    `CREATE MACRO bday(o) AS ${sqlList(calendar.businessDays)}[o + 1]`,
+    `CREATE TEMP MACRO u(x, p) AS (hash(${Math.trunc(seed)}, x, p) % 1000000007)::DOUBLE / 1000000007.0`,
+    `CREATE TEMP MACRO ord_on(d) AS ${sqlList(calendar.days.map((d) => d.ordOn))}[d + 1]`,
+    `CREATE TEMP MACRO ord_after(d) AS ${sqlList(calendar.days.map((d) => d.ordAfter))}[d + 1]`,
+    `CREATE TEMP MACRO bday(o) AS ${sqlList(calendar.businessDays)}[o + 1]`,
     // The business date of an instant: its own day before closing time on a business day, else the next one.
-    `CREATE MACRO ord_at(s) AS CASE WHEN s % 86400 < ${CLOSE_SECONDS} THEN ord_on(s // 86400) ELSE ord_after(s // 86400) END`,
-    `CREATE MACRO hour_of(x) AS CASE ${hourBranches.join(' ')} ELSE 23 END`,
+    `CREATE TEMP MACRO ord_at(s) AS CASE WHEN s % 86400 < ${CLOSE_SECONDS} THEN ord_on(s // 86400) ELSE ord_after(s // 86400) END`,
+    `CREATE TEMP MACRO hour_of(x) AS CASE ${hourBranches.join(' ')} ELSE 23 END`,
     // An instant on business day ordinal o, `from` seconds after midnight plus a share x of `span` seconds.
-    `CREATE MACRO at_bday(o, x, from_s, span_s) AS bday(o) * 86400 + from_s + floor(x * span_s)::INTEGER`,
+    `CREATE TEMP MACRO at_bday(o, x, from_s, span_s) AS bday(o) * 86400 + from_s + floor(x * span_s)::INTEGER`,
   ];
 }
 

@@ -1,5 +1,6 @@
 import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EVENT_STREAMS, type EventStream } from '../contracts/index.ts';
 import { ARCHETYPE_PARAMS, ARCHETYPES, type BehaviourParams } from './archetypes.ts';
@@ -66,6 +67,9 @@ const DEFAULTS = { start: '2024-09-01', days: 180, brands: 200, seed: 1, dirty: 
 /** Days of calendar kept after the period so that lookups for work finishing after it stay defined. */
 const CALENDAR_MARGIN_DAYS = 120;
 const LATE_RATE = 0.01;
+/** Above this many orders the working tables go to a scratch file so that memory stays bounded. */
+const LARGE_RUN_ORDERS = 1_000_000;
+const LARGE_RUN_MEMORY_LIMIT = '1GB';
 const EXTENSIONS: Record<OutputFormat, string> = { parquet: 'parquet', csv: 'csv', ndjson: 'ndjson' };
 
 function resolveOptions(options: GenerateOptions) {
@@ -138,6 +142,7 @@ export async function generateMarketplace(options: GenerateOptions, effects: Gen
   const brands = buildBrands(brandCount, opts.start, opts.days, opts.seed);
   say(`generate: ${totalOrders.toLocaleString('en')} orders, ${brandCount} brands, ${opts.days} days from ${opts.start}, season from ${opts.seasonStart}, seed ${opts.seed}, ${opts.format}`);
 
+  const scratch = totalOrders > LARGE_RUN_ORDERS ? mkdtempSync(join(tmpdir(), 'brandscore-generate-')) : undefined;
   const instance = await DuckDBInstance.create(':memory:');
   const db = await instance.connect();
   try {
@@ -145,7 +150,14 @@ export async function generateMarketplace(options: GenerateOptions, effects: Gen
     await db.run(`SET preserve_insertion_order = true`);
     // The planner underestimates unnest(range(…)) and would turn the brand ASOF join into a nested loop.
     await db.run(`SET asof_loop_join_threshold = 0`);
-    if (process.env.SIM_MEM) { await db.run(`SET memory_limit = '${process.env.SIM_MEM}'`); await db.run(`SET temp_directory = '/tmp/simspill'`); }
+    if (scratch) {
+      // In-memory tables cannot be spilled, so big runs keep their working tables in a scratch database file and
+      // cap DuckDB's memory; the output does not depend on where the tables live.
+      await db.run(`SET memory_limit = '${LARGE_RUN_MEMORY_LIMIT}'`);
+      await db.run(`SET temp_directory = ${quote(join(scratch, 'spill'))}`);
+      await db.run(`ATTACH ${quote(join(scratch, 'work.duckdb'))} AS work`);
+      await db.run('USE work');
+    }
     for (const sql of macroSql(opts.seed, calendar)) await db.run(sql);
 
     await db.run(`CREATE TABLE days (d INTEGER, n_orders INTEGER, first_order BIGINT)`);
@@ -249,6 +261,7 @@ export async function generateMarketplace(options: GenerateOptions, effects: Gen
   } finally {
     db.closeSync();
     instance.closeSync();
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
   }
 }
 
