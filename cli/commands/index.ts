@@ -4,8 +4,7 @@ import { generateCommand } from './generate.ts';
 import { ingestCommand } from './ingest.ts';
 import { refreshCommand } from './refresh.ts';
 import { scorecardCommand } from './scorecard.ts';
-import { serveCommand } from './serve.ts';
-import { startCommand } from './start.ts';
+import { serveCommand, startCommand } from './serve.ts';
 
 /** Every command, in the order `brandscore --help` lists them. */
 export const commands: Command[] = [
