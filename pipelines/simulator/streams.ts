@@ -260,10 +260,10 @@ export function streamFileSql(stream: EventStream, layout: FileLayout, file: num
     if (spec.badNumber?.column === column.name) sql = `CASE WHEN ${dirty(3)} AND ${spec.badNumber.when} THEN ${spec.badNumber.value} ELSE ${sql} END`;
     out.push(`${sql} AS ${column.name}`);
   }
+  // Sorting the compact raw rows and formatting afterwards keeps the sort's memory small; the projection keeps
+  // the order (preserve_insertion_order), so the file is still written in (s, ent, seq) order.
   return `SELECT ${out.join(',\n  ')}
-FROM (${placedSql(stream, layout, dirtyRate)})
-WHERE file = ${file}
-ORDER BY s, ent, seq`;
+FROM (SELECT * FROM (${placedSql(stream, layout, dirtyRate)}) WHERE file = ${file} ORDER BY s, ent, seq)`;
 }
 
 /** Counts per stream over all files: rows, late deliveries and dirty rows by kind. */

@@ -214,6 +214,17 @@ describe('generateMarketplace', () => {
     expect(late!.answers).toBeGreaterThan(0);
   });
 
+  it('writes each file in occurred_at order', async () => {
+    for (const stream of EVENT_STREAMS) {
+      const [unordered] = await rows<{ n: number }>(`
+        SELECT count(*) AS n FROM (
+          SELECT occurred_at < lag(occurred_at) OVER (PARTITION BY filename ORDER BY file_row_number) AS back
+          FROM read_parquet('${A}/${stream}/*.parquet', filename = true, file_row_number = true)
+        ) WHERE back`);
+      expect(unordered!.n).toBe(0);
+    }
+  });
+
   it('writes rows that satisfy the event contract, and brands that satisfy the brand contract', async () => {
     for (const stream of EVENT_STREAMS) {
       const sample = await rows(`SELECT * EXCLUDE (filename) FROM ${stream} ORDER BY hash(event_id) LIMIT 2000`);
