@@ -11,7 +11,7 @@ function wholeNumber(name: string, value: unknown): number | undefined {
 export const generateCommand: Command = {
   name: 'generate',
   usage:
-    'brandscore generate --out DIR [--orders N | --days D] [--brands B] [--start DATE] [--seed S] [--dirty RATE] [--format parquet|csv|ndjson]',
+    'brandscore generate --out DIR [--orders N | --days D] [--brands B] [--start DATE] [--seed S] [--dirty RATE] [--format parquet|csv|ndjson] [--season DATE]',
   summary: 'Write a synthetic marketplace (brands, events, ground_truth.json) into DIR for ingest, tests and benchmarks',
   options: {
     out: { type: 'string' },
