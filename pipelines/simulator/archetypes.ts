@@ -88,7 +88,9 @@ export const ARCHETYPE_PARAMS: Record<Archetype, BehaviourParams> = {
   },
   unreachable: {
     late_dispatch: 0.15, late_extra_days: 4, brand_cancel: 0.03, shipping_issue: 0.03, issue_brand_fault: 0.5,
-    order_inquiry: 0.12, other_inquiry: 0.05, partner_system: 0.03, brand_answer: 0.08, answer_late: 0.5,
+    // Cannot be reached by phone or messenger, but checks the partner board now and then: its inquiries are
+    // mostly left to the platform, yet it is not the slowest answerer (that is slow_answerer's trait).
+    order_inquiry: 0.12, other_inquiry: 0.05, partner_system: 0.03, brand_answer: 0.35, answer_late: 0.4,
     platform_answer: 0.8, claim: 0.06, defect_share: 0.3, claim_takeover: 0.85, claim_stage_days: 4,
     contact: 0.05, contact_answer: 0.08, review: 0.3, negative_review: 0.2,
   },
