@@ -267,17 +267,19 @@ export async function loadStaged(connection: DuckDBConnection, load: StagedLoad)
   const typed = contract.types.length > 0 ? ['"type"', ...columns] : columns;
   const params = { batch: load.batch, stream: load.stream, source: load.source };
 
-  await connection.run(
-    `INSERT INTO quarantine SELECT $batch, $stream, $source, c._line, c._field, c._reason,
-       ${load.rawSource ?? `(SELECT CAST(to_json(struct_pack(*COLUMNS(* EXCLUDE (_line)))) AS VARCHAR) FROM ${STAGE} s WHERE s._line = c._line)`}, now()
-     FROM ${CHECKED} c WHERE c._reason IS NOT NULL`,
-    params,
-  );
   const totals = (
     await connection.runAndReadAll(
       `SELECT count(*) AS rows_read, count(*) FILTER (WHERE _reason IS NOT NULL) AS rejected FROM ${CHECKED}`,
     )
   ).getRowObjectsJS()[0]!;
+  if (Number(totals.rejected) > 0) {
+    await connection.run(
+      `INSERT INTO quarantine SELECT $batch, $stream, $source, c._line, c._field, c._reason,
+         ${load.rawSource ?? `(SELECT CAST(to_json(struct_pack(*COLUMNS(* EXCLUDE (_line)))) AS VARCHAR) FROM ${STAGE} s WHERE s._line = c._line)`}, now()
+       FROM ${CHECKED} c WHERE c._reason IS NOT NULL`,
+      params,
+    );
+  }
   const quarantinedJson = (
     await connection.runAndReadAll(`SELECT count(*) AS n FROM quarantine WHERE batch_id = $batch AND field IS NULL AND reason = 'not a JSON object'`, {
       batch: load.batch,
@@ -296,11 +298,13 @@ export async function loadStaged(connection: DuckDBConnection, load: StagedLoad)
     accepted = Number(inserted.getRowObjectsJS()[0]?.Count ?? 0);
   } else {
     // Anti-joins rather than a window: an event_id already stored, or repeated in the file after its first line,
-    // is not inserted. The in-file repeats are found by one hash aggregate.
+    // is not inserted. The stored ones are found by a semi-join that hashes the file's ids, not the history's
+    // (the history grows; a file does not), and the in-file repeats by one hash aggregate.
     const inserted = await connection.runAndReadAll(
       `INSERT INTO raw_${load.stream} (${typed.join(', ')}, ingest_batch)
+       WITH stored AS (SELECT r.event_id FROM raw_${load.stream} r SEMI JOIN ${CHECKED} f ON r.event_id = f.event_id)
        SELECT ${typed.map((c) => `c.${c}`).join(', ')}, $batch FROM ${CHECKED} c
-       ANTI JOIN raw_${load.stream} r ON r.event_id = c.event_id
+       ANTI JOIN stored ON stored.event_id = c.event_id
        ANTI JOIN (SELECT event_id, min(_line) AS first_line FROM ${CHECKED} WHERE _reason IS NULL
                   GROUP BY event_id HAVING count(*) > 1) repeated
          ON repeated.event_id = c.event_id AND repeated.first_line <> c._line
