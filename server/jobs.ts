@@ -48,10 +48,12 @@ export function defineJobs(warehouse: Warehouse, config: Config, effects: JobEff
   return [ingestJob, refreshJob];
 }
 
-/** Whether ingest has stored batches that the facts do not reflect yet. */
+/** Whether ingest (files or HTTP requests) has stored batches that the facts do not reflect yet. */
 export async function hasUnrefreshedData(warehouse: Warehouse): Promise<boolean> {
+  // A request whose rows were all duplicates stored nothing, so the refresh watermark would never reach it.
   const row = await warehouse.one<{ pending: boolean }>(
-    `SELECT coalesce((SELECT max(batch_id) FROM ingested_files WHERE outcome = 'ingested'), 0)
+    `SELECT greatest(coalesce((SELECT max(batch_id) FROM ingested_files WHERE outcome = 'ingested'), 0),
+                     coalesce((SELECT max(batch_id) FROM ingest_requests WHERE outcome = 'ingested' AND rows_accepted > 0), 0))
             > coalesce((SELECT max(last_batch) FROM refresh_state), 0) AS pending`,
   );
   return row?.pending ?? false;

@@ -94,6 +94,8 @@ export async function stageArrow(
           chunk.setColumnValues(column + 1, values);
         });
         appender.appendDataChunk(chunk);
+        // Conversion and appending are synchronous: let a server answer other requests between chunks.
+        await new Promise((resolve) => setImmediate(resolve));
       }
       line += batch.numRows;
     }

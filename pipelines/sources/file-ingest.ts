@@ -153,7 +153,8 @@ async function ingestFileNow(warehouse: Warehouse, path: string, options: Ingest
   return result;
 }
 
-async function nextBatch(warehouse: Warehouse, connection?: DuckDBConnection): Promise<number> {
+/** A new batch id; raw rows, quarantined rows and the file or request record of one ingest share it. */
+export async function nextBatch(warehouse: Warehouse, connection?: DuckDBConnection): Promise<number> {
   const row = await warehouse.one<{ batch: number }>(`SELECT nextval('ingest_batch_seq') AS batch`, undefined, connection);
   return row!.batch;
 }
@@ -173,7 +174,7 @@ async function loadFile(connection: DuckDBConnection, request: LoadRequest) {
     batch: request.batch,
     source: request.path,
     timeZone: request.timeZone,
-    rawSource: rawLine ? `(SELECT line FROM ${STAGE}_lines l WHERE l._line = c._line)` : undefined,
+    rawSource: rawLine ? JSON_LINE_RAW_SOURCE : undefined,
   });
 }
 
@@ -211,17 +212,7 @@ async function stageFile(connection: DuckDBConnection, request: LoadRequest): Pr
       await connection.run(
         `CREATE OR REPLACE TEMP VIEW ${STAGE}_lines AS SELECT rowid - (SELECT min(rowid) FROM ${STAGE}_text) + 1 AS _line, * FROM ${STAGE}_text`,
       );
-      await connection.run(
-        `INSERT INTO quarantine SELECT $batch, $stream, $source, _line, NULL, 'not a JSON object', left(line, 10000), now()
-         FROM ${STAGE}_lines WHERE NOT _ok AND trim(coalesce(line, '')) <> ''`,
-        { batch: request.batch, stream: request.stream, source: path },
-      );
-      const names = ['type', ...contracts[request.stream].columns.map((c) => c.name)];
-      await connection.run(
-        `CREATE OR REPLACE TEMP VIEW ${STAGE} AS SELECT _line, ${names
-          .map((name) => `line->>${sqlLiteralJsonPath(name)} AS ${sqlIdent(name)}`)
-          .join(', ')} FROM ${STAGE}_lines WHERE _ok`,
-      );
+      await stageJsonLines(connection, { batch: request.batch, stream: request.stream, source: path });
       return { rawLine: true };
     }
     case 'arrow':
@@ -229,6 +220,28 @@ async function stageFile(connection: DuckDBConnection, request: LoadRequest): Pr
       return {};
   }
 }
+
+/**
+ * From `ingest_stage_lines` (`_line`, `line` text, `_ok` whether it is a JSON object): quarantines the lines that
+ * are not JSON objects (blank lines are not rows) and creates view `ingest_stage` of the stream's fields. Shared by
+ * NDJSON files and NDJSON request bodies so that both read JSON the same way.
+ */
+export async function stageJsonLines(connection: DuckDBConnection, load: { batch: number; stream: Stream; source: string }): Promise<void> {
+  await connection.run(
+    `INSERT INTO quarantine SELECT $batch, $stream, $source, _line, NULL, 'not a JSON object', left(line, 10000), now()
+     FROM ${STAGE}_lines WHERE NOT _ok AND trim(coalesce(line, '')) <> ''`,
+    { batch: load.batch, stream: load.stream, source: load.source },
+  );
+  const names = ['type', ...contracts[load.stream].columns.map((c) => c.name)];
+  await connection.run(
+    `CREATE OR REPLACE TEMP VIEW ${STAGE} AS SELECT _line, ${names
+      .map((name) => `line->>${sqlLiteralJsonPath(name)} AS ${sqlIdent(name)}`)
+      .join(', ')} FROM ${STAGE}_lines WHERE _ok`,
+  );
+}
+
+/** `rawSource` for loadStaged after stageJsonLines: a rejected row is quarantined with its original line. */
+export const JSON_LINE_RAW_SOURCE = `(SELECT line FROM ${STAGE}_lines l WHERE l._line = c._line)`;
 
 // read_parquet's file argument must be a constant at bind time; the path is quoted as a literal, never spliced raw.
 function sqlLiteralPath(path: string): string {
