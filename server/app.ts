@@ -1,17 +1,84 @@
+import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { BusinessCalendar } from '../metrics/calendar/calendar.ts';
+import { parseConfig, type Config } from '../pipelines/config.ts';
 import type { Warehouse } from '../pipelines/warehouse/database.ts';
+import { installAuthentication } from './auth/authenticate.ts';
+import { Credentials } from './auth/credentials.ts';
+import { ConnectionPool } from './connection-pool.ts';
+import { DEFAULT_RATE_LIMIT, registerPlugins, type RateLimitOptions } from './plugins.ts';
+import { installProblemHandlers } from './problem.ts';
+import { registerBrandRoutes } from './routes/brands.ts';
+import { registerHealthRoutes } from './routes/health.ts';
+import { registerIngestRoutes } from './routes/ingest.ts';
+import { registerJobRoutes } from './routes/jobs.ts';
+import { registerPageRoutes } from './routes/pages.ts';
+import type { Services } from './services.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Tokens, login codes and sessions; `serve` uses it to print the one-time login link. */
+    credentials: Credentials;
+  }
+}
+
+/** Default largest ingest body. */
+export const DEFAULT_INGEST_BODY_LIMIT = 64 * 1024 * 1024;
 
 export interface AppOptions {
   warehouse: Warehouse;
+  /** Calendar and source time zone; default: the DESIGN defaults. */
+  config?: Config;
+  /** The clock for scorecard windows, sessions and login codes. */
+  now?: () => Date;
+  /** BRANDSCORE_ADMIN_TOKEN: an extra admin token that is never stored. */
+  adminToken?: string;
+  /** Largest ingest body in bytes (413 beyond it). */
+  ingestBodyLimit?: number;
+  /** Per-credential request limits; false turns them off (benchmarks). */
+  rateLimit?: Partial<RateLimitOptions> | false;
+  /** Where server errors (5xx) are reported; their details never go to the client. */
+  log?: (message: string) => void;
   logger?: boolean;
 }
 
-/** The HTTP app. Routes stay thin: they call the warehouse and metric modules, never build SQL themselves. */
-export async function buildApp({ warehouse, logger = false }: AppOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger });
-  app.get('/api/health', async () => {
-    const migrations = await warehouse.one<{ version: number }>('SELECT max(version) AS version FROM schema_migrations');
-    return { status: 'ok', database: warehouse.path, schema_version: migrations?.version ?? 0 };
-  });
+/**
+ * The HTTP app (DESIGN §7): external plugins first, then the app's own services (authentication, problem
+ * documents), then one file of routes per resource. Routes call services and metric modules, never SQL.
+ */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { warehouse } = options;
+  const config = options.config ?? parseConfig({});
+  const now = options.now ?? (() => new Date());
+  const rateLimit = options.rateLimit === false ? false : { ...DEFAULT_RATE_LIMIT, ...options.rateLimit };
+
+  // A UUID per request: quarantined rows name their request (`http:<id>`), across restarts too.
+  const app = Fastify({ logger: options.logger ?? false, genReqId: () => randomUUID() });
+  const credentials = new Credentials(warehouse, { adminToken: options.adminToken, now });
+  const pool = new ConnectionPool(warehouse);
+  const services: Services = {
+    warehouse,
+    pool,
+    credentials,
+    calendar: new BusinessCalendar(config.calendar),
+    now,
+    sourceTimeZone: config.sourceTimeZone,
+    ingestBodyLimit: options.ingestBodyLimit ?? DEFAULT_INGEST_BODY_LIMIT,
+    ingestRateLimit: rateLimit ? { max: rateLimit.ingestMax, windowMs: rateLimit.windowMs } : null,
+  };
+  app.decorate('credentials', credentials);
+  app.addHook('onClose', async () => pool.close());
+
+  installProblemHandlers(app, options.log ?? ((message) => process.stderr.write(`${message}\n`)));
+  await registerPlugins(app, { rateLimit });
+  // After the cookie plugin (sessions) and, being an instance hook, before the routes' rate limit hooks, which
+  // count per credential.
+  installAuthentication(app, credentials);
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  registerHealthRoutes(app, services);
+  registerBrandRoutes(app, services);
+  registerIngestRoutes(app, services);
+  registerJobRoutes(app, services);
+  registerPageRoutes(app, services);
   return app;
 }

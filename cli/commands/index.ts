@@ -5,6 +5,7 @@ import { ingestCommand } from './ingest.ts';
 import { refreshCommand } from './refresh.ts';
 import { scorecardCommand } from './scorecard.ts';
 import { serveCommand, startCommand } from './serve.ts';
+import { tokenCommand } from './token.ts';
 
 /** Every command, in the order `brandscore --help` lists them. */
 export const commands: Command[] = [
@@ -15,4 +16,5 @@ export const commands: Command[] = [
   refreshCommand,
   scorecardCommand,
   generateCommand,
+  tokenCommand,
 ];

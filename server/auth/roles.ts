@@ -1,0 +1,49 @@
+/**
+ * Roles and who may call what (DESIGN §7). This table is the one place access is decided; every route names its
+ * row with `requireRole`, and the README's matrix mirrors it. 'public' routes need no credentials.
+ */
+
+export const ROLES = ['admin', 'merchandiser', 'onboarding', 'manager', 'ingest', 'brand'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** The platform's own staff: every read, every brand. */
+const STAFF = ['admin', 'merchandiser', 'onboarding', 'manager'] as const satisfies readonly Role[];
+
+export const ACCESS = {
+  'GET /api/health': 'public',
+  'GET /api/brands': [...STAFF, 'brand'],
+  'GET /api/scorecards': [...STAFF, 'brand'],
+  'GET /api/brands/:brand_id/scorecard': [...STAFF, 'brand'],
+  // Brand tokens may not ingest: the events are the evidence a brand is judged on, so they come from the
+  // platform's systems, not from the brand.
+  'POST /api/ingest/:stream': ['admin', 'ingest'],
+  // Job runs and ingested files concern every brand.
+  'GET /api/jobs': STAFF,
+  // The pages; any signed-in role may see the index of links.
+  'GET /': ROLES,
+} as const satisfies Record<string, 'public' | readonly Role[]>;
+export type RouteKey = keyof typeof ACCESS;
+
+/** Who is calling: the role of the token, session or login code, and the brand of a brand token. */
+export interface Principal {
+  role: Role;
+  /** Set for brand tokens only: the one brand they may see. */
+  brandId: string | null;
+  /** SHA-256 of the credential; the rate limit counts per credential. */
+  key: string;
+}
+
+export function isRole(value: string): value is Role {
+  return (ROLES as readonly string[]).includes(value);
+}
+
+export function mayAccess(route: RouteKey, principal: Principal | null): boolean {
+  const allowed = ACCESS[route];
+  if (allowed === 'public') return true;
+  return principal !== null && (allowed as readonly Role[]).includes(principal.role);
+}
+
+/** The only brand a principal may see, or null when it may see every brand. */
+export function brandScope(principal: Principal | null): string | null {
+  return principal?.role === 'brand' ? principal.brandId : null;
+}

@@ -1,0 +1,67 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { ScorecardListSchema, ScorecardSchema } from '../../metrics/scorecards/schema.ts';
+import { getScorecard, listScorecards } from '../../metrics/scorecards/scorecards.ts';
+import { assertBrandVisible, requireRole } from '../auth/authenticate.ts';
+import { brandScope } from '../auth/roles.ts';
+import { notFound } from '../problem.ts';
+import { listBrands } from '../repositories/brands-repository.ts';
+import { BrandListSchema } from '../schemas/brands.ts';
+import { BrandIdParam, problems, WindowQuerySchema } from '../schemas/common.ts';
+import type { Services } from '../services.ts';
+
+/** Brands and their scorecards (DESIGN §5, §7). A brand token sees its own brand only. */
+export function registerBrandRoutes(app: FastifyInstance, services: Services): void {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  const { warehouse, pool } = services;
+
+  api.get('/api/brands', {
+    onRequest: requireRole('GET /api/brands'),
+    schema: {
+      summary: 'Brands with their status; a brand seen only in events has status unknown',
+      tags: ['brands'],
+      response: { 200: BrandListSchema, ...problems(401, 403, 429, 500) },
+    },
+    handler: async (request) => ({
+      brands: await pool.use((connection) => listBrands(warehouse, { only: brandScope(request.principal), connection })),
+    }),
+  });
+
+  api.get('/api/scorecards', {
+    onRequest: requireRole('GET /api/scorecards'),
+    schema: {
+      summary: "Every brand's scorecard for a window (default: the trailing 28 days, as materialised by the last refresh)",
+      tags: ['scorecards'],
+      querystring: WindowQuerySchema,
+      response: { 200: ScorecardListSchema, ...problems(400, 401, 403, 429, 500) },
+    },
+    handler: async (request) => {
+      const list = await pool.use((connection) =>
+        listScorecards(warehouse, request.query, { now: services.now(), calendar: services.calendar, connection }),
+      );
+      const only = brandScope(request.principal);
+      return only === null ? list : { ...list, scorecards: list.scorecards.filter((card) => card.brand_id === only) };
+    },
+  });
+
+  api.get('/api/brands/:brand_id/scorecard', {
+    onRequest: requireRole('GET /api/brands/:brand_id/scorecard'),
+    schema: {
+      summary: "One brand's scorecard for a window (default: the trailing 28 days)",
+      tags: ['scorecards'],
+      params: z.object({ brand_id: BrandIdParam }),
+      querystring: WindowQuerySchema,
+      response: { 200: ScorecardSchema, ...problems(400, 401, 403, 404, 429, 500) },
+    },
+    handler: async (request) => {
+      const brandId = request.params.brand_id;
+      assertBrandVisible(request.principal, brandId);
+      const scorecard = await pool.use((connection) =>
+        getScorecard(warehouse, brandId, request.query, { now: services.now(), calendar: services.calendar, connection }),
+      );
+      if (!scorecard) throw notFound(`no brand '${brandId}': not in the brands reference data and in no event`);
+      return scorecard;
+    },
+  });
+}

@@ -1,0 +1,31 @@
+import { z } from 'zod';
+
+/** Shapes shared by every resource: dates in query strings and the problem document of every error. */
+
+/** A local date in the business time zone. */
+export const IsoDateParam = z.iso.date({ error: 'expected a YYYY-MM-DD date' });
+
+export const WindowQuerySchema = z.object({
+  from: IsoDateParam.optional().describe('First date of the window (business time zone); default: 28 days before `to`'),
+  to: IsoDateParam.optional().describe('Exclusive end date; default: the current business date'),
+});
+
+export const BrandIdParam = z.string().min(1).max(200).describe('A brand_id as in the brands reference data');
+
+export const ProblemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.int(),
+    detail: z.string(),
+    invalid_params: z
+      .array(z.object({ in: z.string(), name: z.string(), reason: z.string() }))
+      .optional()
+      .describe('For validation errors: each parameter that was refused, and why'),
+  })
+  .describe('An error, as application/problem+json (RFC 9457)');
+
+/** Response schemas for the error statuses a route can answer, for validation and the OpenAPI document. */
+export function problems<const S extends number>(...statuses: S[]): Record<S, typeof ProblemSchema> {
+  return Object.fromEntries(statuses.map((status) => [status, ProblemSchema])) as Record<S, typeof ProblemSchema>;
+}

@@ -1,0 +1,60 @@
+import type { Role } from '../../server/auth/roles.ts';
+
+/**
+ * The expected answer of every route to every kind of caller, written out by hand (not derived from
+ * server/auth/roles.ts) so that a change to access shows up as a failing test. The brand token is B1's.
+ */
+
+export type Caller = 'none' | 'wrong' | Role;
+export const CALLERS: Caller[] = ['none', 'wrong', 'admin', 'merchandiser', 'onboarding', 'manager', 'ingest', 'brand'];
+
+export interface MatrixRow {
+  /** The route as the OpenAPI document names it. */
+  route: string;
+  method: 'GET' | 'POST';
+  path: string;
+  body?: { contentType: string; text: string };
+  expected: Record<Caller, number>;
+}
+
+const row = (statuses: number[]): Record<Caller, number> =>
+  Object.fromEntries(CALLERS.map((caller, i) => [caller, statuses[i]!])) as Record<Caller, number>;
+
+const ORDER = JSON.stringify({
+  event_id: 'matrix-1',
+  type: 'order_placed',
+  brand_id: 'B1',
+  occurred_at: '2024-03-18T10:00:00+09:00',
+  order_id: 'OM1',
+  amount: 1000,
+  quantity: 1,
+});
+
+//                                                                       none wrong admin merch onb  mgr  ingest brand
+export const ACCESS_MATRIX: MatrixRow[] = [
+  { route: 'GET /api/health', method: 'GET', path: '/api/health', expected: row([200, 200, 200, 200, 200, 200, 200, 200]) },
+  { route: 'GET /api/brands', method: 'GET', path: '/api/brands', expected: row([401, 401, 200, 200, 200, 200, 403, 200]) },
+  { route: 'GET /api/scorecards', method: 'GET', path: '/api/scorecards', expected: row([401, 401, 200, 200, 200, 200, 403, 200]) },
+  {
+    route: 'GET /api/brands/{brand_id}/scorecard',
+    method: 'GET',
+    path: '/api/brands/B1/scorecard',
+    expected: row([401, 401, 200, 200, 200, 200, 403, 200]),
+  },
+  {
+    route: 'GET /api/brands/{brand_id}/scorecard',
+    method: 'GET',
+    path: '/api/brands/B2/scorecard',
+    expected: row([401, 401, 200, 200, 200, 200, 403, 403]),
+  },
+  {
+    route: 'POST /api/ingest/{stream}',
+    method: 'POST',
+    path: '/api/ingest/orders',
+    body: { contentType: 'application/x-ndjson', text: `${ORDER}\n` },
+    expected: row([401, 401, 200, 403, 403, 403, 200, 403]),
+  },
+  { route: 'GET /api/jobs', method: 'GET', path: '/api/jobs', expected: row([401, 401, 200, 200, 200, 200, 403, 403]) },
+  // The index page: any role; no session sends the browser to the login form.
+  { route: 'GET /', method: 'GET', path: '/', expected: row([302, 302, 200, 200, 200, 200, 200, 200]) },
+];
