@@ -4,8 +4,9 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, validatorCompiler } from 'fastify-type-provider-zod';
 import { HttpProblem } from './problem.ts';
+import { responseSerializerCompiler } from './response-serializer.ts';
 
 /**
  * Third-party plugins, registered in one place (STYLE §3): zod validation and serialization, security headers,
@@ -20,9 +21,9 @@ declare module 'fastify' {
 }
 
 export interface RateLimitOptions {
-  /** Requests per window for each credential (or address, without one) on every route but health. */
+  /** Requests per window for each credential (or address, without one), over every route but health and ingest. */
   max: number;
-  /** Ingest requests per window for each credential: each one may carry a large body. */
+  /** Ingest requests per window for each credential, counted apart: each one may carry a large body. */
   ingestMax: number;
   windowMs: number;
 }
@@ -31,7 +32,7 @@ export const DEFAULT_RATE_LIMIT: RateLimitOptions = { max: 1200, ingestMax: 120,
 
 export async function registerPlugins(app: FastifyInstance, options: { rateLimit: RateLimitOptions | false }): Promise<void> {
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  app.setSerializerCompiler(responseSerializerCompiler);
 
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: {
