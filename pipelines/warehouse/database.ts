@@ -4,6 +4,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const DEFAULT_DB_PATH = 'data/brandscore.duckdb';
+/** DuckDB's memory limit unless BRANDSCORE_MEMORY_LIMIT says otherwise (DuckDB syntax: '3GB', '512MB'). */
+export const DEFAULT_MEMORY_LIMIT = '3GB';
 
 const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
 
@@ -39,7 +41,12 @@ export class Warehouse {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     let instance: DuckDBInstance;
     try {
-      instance = await DuckDBInstance.create(path, options.readOnly ? { access_mode: 'READ_ONLY' } : {});
+      instance = await DuckDBInstance.create(path, {
+        // DuckDB's default is 80 % of the machine's memory; a bound keeps the server well inside it and makes
+        // large refreshes spill to <db>.tmp instead.
+        memory_limit: process.env.BRANDSCORE_MEMORY_LIMIT ?? DEFAULT_MEMORY_LIMIT,
+        ...(options.readOnly ? { access_mode: 'READ_ONLY' } : {}),
+      });
     } catch (error) {
       throw translateOpenError(path, error);
     }
