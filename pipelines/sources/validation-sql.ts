@@ -31,8 +31,8 @@ interface ColumnSql {
   source: string;
   /** The typed value (`v_<name>`), computed from `s_<name>` only. */
   value: string;
-  /** WHEN … THEN 'field<US>reason' branches, over `s_<name>` and `v_<name>`. */
-  checks: string[];
+  /** WHEN … THEN 'field<US>reason' branches for rows of one event type (null: brands), over `s_` and `v_`. */
+  checksFor(type: string | null): string[];
 }
 
 function typedValue(column: Column, s: string, sourceType: string): string {
@@ -69,7 +69,7 @@ const INVALID_MESSAGE: Record<Column['kind'], string> = {
   date: 'not a YYYY-MM-DD date',
 };
 
-function columnSql(column: Column, sourceTypes: SourceTypes, typeValue: string | null): ColumnSql {
+function columnSql(column: Column, sourceTypes: SourceTypes, types: string[]): ColumnSql {
   const sourceType = sourceTypes.get(column.name);
   const present = sourceType !== undefined;
   const isText = present && TEXT_TYPES.has(sourceType);
@@ -79,60 +79,59 @@ function columnSql(column: Column, sourceTypes: SourceTypes, typeValue: string |
   const source = !present ? 'NULL' : isText ? `NULLIF(trim(${sqlIdent(column.name)}), '')` : sqlIdent(column.name);
   const shown = isText ? SHOWN_VALUE(s) : SHOWN_VALUE(`CAST(${s} AS VARCHAR)`);
   const typed = present ? typedValue(column, s, sourceType) : 'NULL';
+  const field = sqlString(column.name);
+  const when = (condition: string, reason: string) => `WHEN ${condition} THEN ${field} || chr(31) || ${reason}`;
 
-  const applies =
-    typeValue === null || column.presentIn.includes(ANY_TYPE)
-      ? null
-      : `${typeValue} IN (${column.presentIn.map(sqlString).join(', ')})`;
-  const anyType = typeValue === null || column.requiredIn.includes(ANY_TYPE);
-  const required =
-    column.requiredIn.length === 0 ? null : anyType ? 'TRUE' : `${typeValue} IN (${column.requiredIn.map(sqlString).join(', ')})`;
-  const missingReason = anyType ? sqlString('missing') : `'missing (required for ' || ${typeValue} || ')'`;
-
-  const checks: [string, string][] = [];
-  if (required) checks.push([`${required} AND ${s} IS NULL`, missingReason]);
-  checks.push([`${s} IS NOT NULL AND ${v} IS NULL`, `'${INVALID_MESSAGE[column.kind]}: ''' || ${shown} || ''''`]);
+  const valueChecks: string[] = [when(`${s} IS NOT NULL AND ${v} IS NULL`, `'${INVALID_MESSAGE[column.kind]}: ''' || ${shown} || ''''`)];
   if (column.values) {
     const list = column.values.map(sqlString).join(', ');
-    checks.push([`${v} NOT IN (${list})`, `'unknown value ''' || ${shown} || ''' (expected one of ${column.values.join(', ')})'`]);
+    valueChecks.push(when(`${v} NOT IN (${list})`, `'unknown value ''' || ${shown} || ''' (expected one of ${column.values.join(', ')})'`));
   }
   if (column.min !== undefined && column.min > Number.MIN_SAFE_INTEGER)
-    checks.push([`${v} < ${column.min}`, `'must be at least ${column.min}, got ' || ${v}`]);
+    valueChecks.push(when(`${v} < ${column.min}`, `'must be at least ${column.min}, got ' || ${v}`));
   if (column.max !== undefined && column.max < Number.MAX_SAFE_INTEGER)
-    checks.push([`${v} > ${column.max}`, `'must be at most ${column.max}, got ' || ${v}`]);
-  if (column.maxLength !== undefined) checks.push([`length(${s}) > ${column.maxLength}`, `'longer than ${column.maxLength} characters'`]);
+    valueChecks.push(when(`${v} > ${column.max}`, `'must be at most ${column.max}, got ' || ${v}`));
+  if (column.maxLength !== undefined) valueChecks.push(when(`length(${s}) > ${column.maxLength}`, `'longer than ${column.maxLength} characters'`));
 
+  const everyType = column.presentIn.includes(ANY_TYPE) || types.every((type) => column.presentIn.includes(type));
   return {
     source,
     // A field that does not belong to the row's type is dropped, not checked.
-    value: applies ? `CASE WHEN ${applies} THEN ${typed} END` : typed,
-    checks: checks.map(
-      ([condition, reason]) => `WHEN ${applies ? `${applies} AND ` : ''}${condition} THEN ${sqlString(column.name)} || chr(31) || ${reason}`,
-    ),
+    value: everyType ? typed : `CASE WHEN _type IN (${column.presentIn.map(sqlString).join(', ')}) THEN ${typed} END`,
+    checksFor(type) {
+      if (type !== null && !column.presentIn.includes(type) && !column.presentIn.includes(ANY_TYPE)) return [];
+      const required = type === null ? column.requiredIn.length > 0 : column.requiredIn.includes(type) || column.requiredIn.includes(ANY_TYPE);
+      const missing = type === null || column.requiredIn.includes(ANY_TYPE) ? `'missing'` : `'missing (required for ${type})'`;
+      return [...(required ? [when(`${s} IS NULL`, missing)] : []), ...valueChecks];
+    },
   };
 }
 
 /**
  * SELECT over `stage` (columns as they came from the file, plus `_line`) giving one row per staged row:
  * `_line`, the contract columns typed, and `_field` and `_reason` of the first problem (NULL when valid).
- * Layered so that each cell is cleaned once and typed once; the checks are one CASE that stops at the first
- * failure and carries "field<US>reason", so that no check is evaluated twice.
+ * Layered so that each cell is cleaned once and typed once. The checks are one CASE that stops at the first
+ * failure and carries "field<US>reason", branching on the event type first so that a row runs only the checks
+ * of its own type.
  */
 export function checkedSelect(contract: StreamContract, sourceTypes: SourceTypes, stage: string): string {
   const hasType = contract.types.length > 0;
   const typeSource = sourceTypes.has('type') ? `NULLIF(trim(CAST("type" AS VARCHAR)), '')` : 'NULL';
-  const typeValue = hasType ? '_type' : null;
-  const columns = contract.columns.map((column) => ({ column, sql: columnSql(column, sourceTypes, typeValue) }));
+  const columns = contract.columns.map((column) => ({ column, sql: columnSql(column, sourceTypes, contract.types) }));
 
-  const checks = columns.flatMap(({ sql }) => sql.checks);
-  if (hasType) {
-    // After the event id's own checks, so that a row with no event_id says so first.
-    checks.splice(
-      columns[0]!.sql.checks.length,
-      0,
-      `WHEN _type IS NULL THEN 'type' || chr(31) || 'missing'`,
-      `WHEN _type NOT IN (${contract.types.map(sqlString).join(', ')}) THEN 'type' || chr(31) || 'unknown event type ''' || left(_type, 80) || ''' (expected one of ${contract.types.join(', ')})'`,
+  let problem: string;
+  if (!hasType) {
+    problem = `CASE ${columns.flatMap(({ sql }) => sql.checksFor(null)).join('\n    ')} END`;
+  } else {
+    // The event id first, so that a row with no event_id says so first; then the type; then the type's fields.
+    const [idColumn, ...rest] = columns;
+    const perType = contract.types.map(
+      (type) => `WHEN ${sqlString(type)} THEN CASE ${rest.flatMap(({ sql }) => sql.checksFor(type)).join('\n      ')} END`,
     );
+    problem = `CASE ${idColumn!.sql.checksFor(contract.types[0]!).join(' ')}
+    WHEN _type IS NULL THEN 'type' || chr(31) || 'missing'
+    WHEN _type NOT IN (${contract.types.map(sqlString).join(', ')}) THEN 'type' || chr(31) || 'unknown event type ''' || left(_type, 80) || ''' (expected one of ${contract.types.join(', ')})'
+    ELSE CASE _type ${perType.join('\n    ')} END END`;
   }
 
   const cleaned = [
@@ -145,7 +144,7 @@ export function checkedSelect(contract: StreamContract, sourceTypes: SourceTypes
     '_line',
     ...(hasType ? ['_type AS "type"'] : []),
     ...columns.map(({ column }) => `${sqlIdent(`v_${column.name}`)} AS ${sqlIdent(column.name)}`),
-    `CASE ${checks.join('\n    ')} END AS _problem`,
+    `${problem} AS _problem`,
   ];
   return `SELECT * EXCLUDE (_problem), split_part(_problem, chr(31), 1) AS _field, nullif(split_part(_problem, chr(31), 2), '') AS _reason
 FROM (SELECT ${checked.join(',\n  ')}
