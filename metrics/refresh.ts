@@ -1,15 +1,17 @@
 import type { Warehouse } from '../pipelines/warehouse/database.ts';
 import { calendarRangeFor, type BusinessCalendar, type DateRange } from './calendar/calendar.ts';
-import { installCalendar } from './calendar/install-calendar.ts';
-import { rebuildFacts, type FactCounts } from './facts/facts.ts';
+import { calendarFingerprint, installCalendar } from './calendar/install-calendar.ts';
+import { addDays } from './calendar/zoned-time.ts';
+import { dropFactChanges, rebuildFacts, type FactCounts } from './facts/facts.ts';
 import { rebuildBrandDays } from './rollups/rollups.ts';
-import { materialiseScorecards } from './scorecards/scorecards.ts';
+import { materialiseScorecards, standardScorecardsCurrent } from './scorecards/scorecards.ts';
 
 /**
- * Refresh: raw events → facts → brand_day rollups → materialised scorecards (DESIGN §2). Facts are rebuilt for
- * the entities with raw events in a batch after the watermark (refresh_state.last_batch), rollups for the
- * (brand, day) pairs those facts counted in before or count in now, all in one transaction with the watermark,
- * so a crash leaves the previous refresh intact and the next one redoes the work.
+ * Refresh: raw events → facts → brand_day rollups → materialised scorecards (DESIGN §2). The raw events in a
+ * batch after the watermark (refresh_state.last_batch) are folded into the facts of the entities they touch,
+ * and the difference those facts make into the rollups of the (brand, day) pairs they counted in before or
+ * count in now, all in one transaction with the watermark, so a crash leaves the previous refresh intact and the
+ * next one redoes the work. Neither step reads the history: the cost follows the new data.
  */
 
 export interface RefreshOptions {
@@ -37,7 +39,7 @@ const RAW_TABLES = ['raw_orders', 'raw_shipments', 'raw_inquiries', 'raw_claims'
 
 export async function refresh(warehouse: Warehouse, { now, calendar }: RefreshOptions): Promise<RefreshResult> {
   const started = performance.now();
-  const range = await installCalendarForData(warehouse, calendar, now);
+  const { range, reinstalled } = await installCalendarForData(warehouse, calendar, now);
   const result = await warehouse.transaction(async (connection) => {
     const state = await warehouse.one<{ last_batch: number }>(
       'SELECT last_batch FROM refresh_state WHERE id = 1',
@@ -56,44 +58,98 @@ export async function refresh(warehouse: Warehouse, { now, calendar }: RefreshOp
     let touched: FactCounts = { orders: 0, inquiries: 0, claims: 0, contacts: 0, reviews: 0 };
     let rollupRows = 0;
     if (toBatch > fromBatch) {
-      touched = await rebuildFacts(connection, fromBatch);
-      rollupRows = await rebuildBrandDays(connection);
+      const upserted = await warehouse.one<{ any: boolean }>(
+        `SELECT EXISTS (SELECT 1 FROM brands WHERE ingest_batch > ${Math.trunc(fromBatch)}) AS any`,
+        undefined,
+        connection,
+      );
+      touched = await rebuildFacts(connection, fromBatch, { upsertedBrands: upserted?.any === true });
+      rollupRows = await rebuildBrandDays(connection, { full: fromBatch <= 0 });
+      await dropFactChanges(connection);
     }
     await connection.run('DELETE FROM refresh_state');
     await connection.run('INSERT INTO refresh_state VALUES (1, $batch, CAST($now AS TIMESTAMPTZ))', {
       batch: BigInt(toBatch),
       now: now.toISOString(),
     });
-    // Scorecards depend on `now` as well as on the data (deadlines pass without new events), so they are
-    // recomputed on every refresh.
-    const scorecards = await materialiseScorecards(warehouse, connection, { now, calendar });
+    // Scorecards depend on `now` as well as on the data (deadlines pass without new events): they are kept only
+    // when neither the data, the calendar nor the standard windows and their as_of have changed since.
+    const unchanged =
+      toBatch === fromBatch && !reinstalled && (await standardScorecardsCurrent(warehouse, connection, { now, calendar }));
+    const scorecards = unchanged
+      ? unchanged.count
+      : await materialiseScorecards(warehouse, connection, { now, calendar });
     return { fromBatch, toBatch, touched, rollupRows, scorecards };
   });
   return { ...result, calendar: range, seconds: (performance.now() - started) / 1000 };
 }
 
+/** Extra days installed beyond what the data needs, so that `now` moving on does not reinstall every day. */
+const CALENDAR_SLACK_DAYS = 60;
+
 /**
- * (Re)installs business_calendar over the raw events' dates and `now`, padded (calendarRangeFor) so that every
- * deadline of the facts falls inside it. Reinstalled on every refresh, which also picks up changed calendar
- * settings for the facts rebuilt from then on.
+ * Makes business_calendar cover the raw events' dates and `now`, padded (calendarRangeFor) so that every
+ * deadline of the facts falls inside it, with the current settings. The installed range and a fingerprint of
+ * its contents are kept in calendar_state: when they still cover the data and match the settings the calendar
+ * is left alone, else it is reinstalled over the whole data (which also picks up changed calendar settings for
+ * the facts rebuilt from then on). Facts keep only differences of business time and deadlines as instants, so
+ * they do not depend on where the installed range starts.
  */
-async function installCalendarForData(warehouse: Warehouse, calendar: BusinessCalendar, now: Date): Promise<DateRange> {
-  const bounds = await warehouse.one<{ first: string | null; last: string | null }>(
-    `SELECT min(first) AS first, max(last) AS last FROM (
-       ${RAW_TABLES.map((table) => `SELECT min(occurred_at) AS first, max(occurred_at) AS last FROM ${table}`).join(' UNION ALL ')}
-     )`,
+async function installCalendarForData(
+  warehouse: Warehouse,
+  calendar: BusinessCalendar,
+  now: Date,
+): Promise<{ range: DateRange; reinstalled: boolean }> {
+  const state = await warehouse.one<{ range_from: string; range_to: string; fingerprint: string }>(
+    'SELECT CAST(range_from AS VARCHAR) AS range_from, CAST(range_to AS VARCHAR) AS range_to, fingerprint FROM calendar_state',
   );
-  const first = bounds?.first ? new Date(bounds.first) : now;
-  const last = bounds?.last && new Date(bounds.last) > now ? new Date(bounds.last) : now;
-  const range = calendarRangeFor(
-    calendar.localDateOf(first < now ? first : now),
-    calendar.localDateOf(last),
-  );
+  if (state) {
+    const installed = { from: state.range_from, to: state.range_to };
+    // Only events after the watermark can be new to the installed range; zone maps skip the older batches.
+    const watermark = await warehouse.one<{ last_batch: number }>('SELECT last_batch FROM refresh_state WHERE id = 1');
+    const needed = await neededRange(warehouse, calendar, now, watermark?.last_batch ?? 0);
+    const table = await warehouse.one<{ first: string | null; last: string | null; days: number }>(
+      `SELECT CAST(min(day) AS VARCHAR) AS first, CAST(max(day) AS VARCHAR) AS last, count(*) AS days
+       FROM business_calendar`,
+    ).catch(() => undefined);
+    if (
+      table?.first === installed.from &&
+      table.last === installed.to &&
+      installed.from <= needed.from &&
+      installed.to >= needed.to &&
+      calendarFingerprint(calendar, installed) === state.fingerprint
+    ) {
+      return { range: installed, reinstalled: false };
+    }
+  }
+  const needed = await neededRange(warehouse, calendar, now, 0);
+  const range = { from: needed.from, to: addDays(needed.to, CALENDAR_SLACK_DAYS) };
   const connection = await warehouse.connect();
   try {
     await installCalendar(connection, calendar, range);
   } finally {
     connection.closeSync();
   }
-  return range;
+  await warehouse.transaction(async (connection) => {
+    await connection.run('DELETE FROM calendar_state');
+    await connection.run('INSERT INTO calendar_state VALUES (1, CAST($from AS DATE), CAST($to AS DATE), $fingerprint)', {
+      from: range.from,
+      to: range.to,
+      fingerprint: calendarFingerprint(calendar, range),
+    });
+  });
+  return { range, reinstalled: true };
+}
+
+/** The calendar range the raw events of batches after `sinceBatch` and `now` need (calendarRangeFor). */
+async function neededRange(warehouse: Warehouse, calendar: BusinessCalendar, now: Date, sinceBatch: number): Promise<DateRange> {
+  const since = Math.trunc(sinceBatch);
+  const bounds = await warehouse.one<{ first: string | null; last: string | null }>(
+    `SELECT min(first) AS first, max(last) AS last FROM (
+       ${RAW_TABLES.map((table) => `SELECT min(occurred_at) AS first, max(occurred_at) AS last FROM ${table} WHERE ingest_batch > ${since}`).join(' UNION ALL ')}
+     )`,
+  );
+  const first = bounds?.first ? new Date(bounds.first) : now;
+  const last = bounds?.last && new Date(bounds.last) > now ? new Date(bounds.last) : now;
+  return calendarRangeFor(calendar.localDateOf(first < now ? first : now), calendar.localDateOf(last));
 }

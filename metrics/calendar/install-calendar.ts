@@ -1,4 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,9 +27,27 @@ export async function installCalendar(
   calendar: BusinessCalendar,
   range: DateRange,
 ): Promise<InstalledCalendar> {
+  const { rows, businessDays } = calendarRows(calendar, range);
+  await connection.run('BEGIN TRANSACTION');
+  try {
+    await connection.run(readFileSync(BUSINESS_TIME_SQL, 'utf8'));
+    for (let start = 0; start < rows.length; start += INSERT_BATCH) {
+      await connection.run(
+        `INSERT INTO business_calendar VALUES ${rows.slice(start, start + INSERT_BATCH).join(',\n')}`,
+      );
+    }
+    await connection.run('COMMIT');
+  } catch (error) {
+    await connection.run('ROLLBACK');
+    throw error;
+  }
+  return { days: rows.length, businessDays, warnings: calendar.warningsFor(range) };
+}
+
+/** The VALUES rows of business_calendar for every local date of `range` (inclusive). */
+function calendarRows(calendar: BusinessCalendar, range: DateRange): { rows: string[]; businessDays: number } {
   const span = daysBetween(range.from, range.to);
   if (span < 0) throw new RangeError(`calendar range ends (${range.to}) before it starts (${range.from})`);
-
   const rows: string[] = [];
   let openSecondsBefore = 0;
   let ordinal = 0;
@@ -43,21 +62,18 @@ export async function installCalendar(
     // Whole seconds: openings are whole minutes and zone offsets of the modern era whole seconds.
     if (isOpen) openSecondsBefore += Math.round((close - open) / 1000);
   }
+  return { rows, businessDays: ordinal };
+}
 
-  await connection.run('BEGIN TRANSACTION');
-  try {
-    await connection.run(readFileSync(BUSINESS_TIME_SQL, 'utf8'));
-    for (let start = 0; start < rows.length; start += INSERT_BATCH) {
-      await connection.run(
-        `INSERT INTO business_calendar VALUES ${rows.slice(start, start + INSERT_BATCH).join(',\n')}`,
-      );
-    }
-    await connection.run('COMMIT');
-  } catch (error) {
-    await connection.run('ROLLBACK');
-    throw error;
-  }
-  return { days: span + 1, businessDays: ordinal, warnings: calendar.warningsFor(range) };
+/**
+ * A digest of exactly what installCalendar(calendar, range) would install (rows and macros): equal digests mean
+ * the installed calendar needs no reinstall, whatever settings object it came from.
+ */
+export function calendarFingerprint(calendar: BusinessCalendar, range: DateRange): string {
+  const hash = createHash('sha256');
+  hash.update(readFileSync(BUSINESS_TIME_SQL, 'utf8'));
+  for (const row of calendarRows(calendar, range).rows) hash.update(row);
+  return hash.digest('hex');
 }
 
 function instant(ms: number): string {

@@ -4,10 +4,18 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
- * Facts: one row per order, inquiry, claim, contact and review (DESIGN §2). An entity touched by any raw event
- * newer than the watermark is rebuilt from all of its raw events, old and new, so an answer that arrived before
- * its question attaches as soon as the question comes in. Every (brand, day) a rebuilt fact counted in before
- * or counts in after goes to `touched_brand_days` for the rollups.
+ * Facts: one row per order, inquiry, claim, contact and review (DESIGN §2). Every fact column is a min, max,
+ * count, sum or "value of the first (last) event" over the entity's events, so facts are kept as mergeable
+ * state: a refresh aggregates only the raw events newer than the watermark and merges that with the stored row
+ * of the same entity (`*_facts.sql`). The result is the fold of all the entity's events, old and new — an answer
+ * that arrived before its question attaches as soon as the question comes in — but the refresh reads the new
+ * raw rows only (ingest batches are appended in order, so DuckDB's zone maps on ingest_batch skip the history)
+ * plus the stored rows of the entities they touch. Columns derived from the calendar (day, deadlines, business
+ * hours) are recomputed for the merged rows. A full rebuild (no watermark) is the same query over every event
+ * with nothing to merge.
+ *
+ * Leaves, per entity, the temporary tables `old_fct_*` (the rows replaced) and `next_fct_*` (their
+ * replacements) for the rollups (rollups.ts), which add the difference to brand_day.
  */
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -19,83 +27,124 @@ interface FactSpec {
   table: string;
   key: string;
   file: string;
-  /** Keys of the entities whose raw events are newer than $since. */
+  /** Keys of the entities with raw events newer than the watermark ({{since}}). */
   touched: string;
 }
 
-const FACTS: FactSpec[] = [
+export const FACTS: FactSpec[] = [
   {
     entity: 'orders',
     table: 'fct_orders',
     key: 'order_id',
     file: 'order_facts.sql',
-    // A brand upsert (dispatch_days may have changed) re-judges that brand's open orders: their deadline is
-    // still ahead of or behind them, while dispatched and cancelled orders keep the promise they were judged by.
-    touched: `
-      SELECT order_id FROM raw_orders WHERE ingest_batch > $since
-      UNION SELECT order_id FROM raw_shipments WHERE ingest_batch > $since
-      UNION SELECT order_id FROM fct_orders
-        WHERE dispatched_at IS NULL AND cancelled_at IS NULL
-          AND brand_id IN (SELECT brand_id FROM brands WHERE ingest_batch > $since)`,
+    touched: `SELECT order_id FROM raw_orders WHERE ingest_batch > {{since}}
+      UNION SELECT order_id FROM raw_shipments WHERE ingest_batch > {{since}}`,
   },
   {
     entity: 'inquiries',
     table: 'fct_inquiries',
     key: 'inquiry_id',
     file: 'inquiry_facts.sql',
-    touched: 'SELECT DISTINCT inquiry_id FROM raw_inquiries WHERE ingest_batch > $since',
+    touched: 'SELECT DISTINCT inquiry_id FROM raw_inquiries WHERE ingest_batch > {{since}}',
   },
   {
     entity: 'claims',
     table: 'fct_claims',
     key: 'claim_id',
     file: 'claim_facts.sql',
-    touched: 'SELECT DISTINCT claim_id FROM raw_claims WHERE ingest_batch > $since',
+    touched: 'SELECT DISTINCT claim_id FROM raw_claims WHERE ingest_batch > {{since}}',
   },
   {
     entity: 'contacts',
     table: 'fct_contacts',
     key: 'contact_id',
     file: 'contact_facts.sql',
-    touched: 'SELECT DISTINCT contact_id FROM raw_contacts WHERE ingest_batch > $since',
+    touched: 'SELECT DISTINCT contact_id FROM raw_contacts WHERE ingest_batch > {{since}}',
   },
   {
     entity: 'reviews',
     table: 'fct_reviews',
     key: 'review_id',
     file: 'review_facts.sql',
-    touched: 'SELECT DISTINCT review_id FROM raw_reviews WHERE ingest_batch > $since',
+    touched: 'SELECT DISTINCT review_id FROM raw_reviews WHERE ingest_batch > {{since}}',
   },
 ];
 
 export type FactCounts = Record<FactEntity, number>;
 
 /**
- * Rebuilds the facts of every entity with raw events in a batch after `sinceBatch`, on `connection` (the
- * caller's transaction, with business_calendar installed). Leaves the temporary table `touched_brand_days`.
+ * The merge rules the fact SQL shares. first_of: the value of whichever side (stored row, new events) has the
+ * earlier key, falling back to the other side's value where the chosen one is NULL, as arg_min skips NULLs; on
+ * equal keys the stored row wins (arg_min's own choice among ties is arbitrary). last_of: the same for the
+ * later key, the new events winning ties.
  */
-export async function rebuildFacts(connection: DuckDBConnection, sinceBatch: number): Promise<FactCounts> {
-  const since = BigInt(sinceBatch);
-  await connection.run('CREATE OR REPLACE TEMP TABLE touched_brand_days (brand_id VARCHAR, day DATE)');
+const MERGE_MACROS = `
+  CREATE OR REPLACE TEMP MACRO first_of(old_key, old_value, new_key, new_value) AS
+    CASE WHEN new_key IS NOT NULL AND (old_key IS NULL OR new_key < old_key)
+      THEN coalesce(new_value, old_value) ELSE coalesce(old_value, new_value) END;
+  CREATE OR REPLACE TEMP MACRO last_of(old_key, old_value, new_key, new_value) AS
+    CASE WHEN new_key IS NOT NULL AND (old_key IS NULL OR new_key >= old_key)
+      THEN coalesce(new_value, old_value) ELSE coalesce(old_value, new_value) END;`;
+
+/**
+ * Folds the raw events of every batch after `sinceBatch` into the facts, on `connection` (the caller's
+ * transaction, with business_calendar installed). `sinceBatch` 0 rebuilds every fact from all raw events.
+ * `upsertedBrands` says whether a `brands` row was upserted after the watermark: their open orders are then
+ * re-judged (dispatch_days may have changed) although no event touched them.
+ */
+export async function rebuildFacts(
+  connection: DuckDBConnection,
+  sinceBatch: number,
+  { upsertedBrands = true }: { upsertedBrands?: boolean } = {},
+): Promise<FactCounts> {
+  // A literal, not a parameter: DuckDB pushes a constant filter into the scan, where zone maps skip the row
+  // groups of older batches. The watermark is an integer from refresh_state, never user input.
+  const since = String(Math.trunc(sinceBatch));
+  const full = sinceBatch <= 0;
+  await connection.run(MERGE_MACROS);
   const counts = {} as FactCounts;
   for (const spec of FACTS) {
-    const touchedTable = `touched_${spec.entity}`;
-    await connection.run(`CREATE OR REPLACE TEMP TABLE ${touchedTable} AS ${spec.touched}`, { since });
-    await connection.run(
-      `CREATE OR REPLACE TEMP TABLE next_${spec.table} AS ${readFileSync(join(HERE, spec.file), 'utf8')}`,
-    );
-    const inTouched = `${spec.key} IN (SELECT ${spec.key} FROM ${touchedTable})`;
-    await connection.run(
-      `INSERT INTO touched_brand_days SELECT brand_id, day FROM ${spec.table} WHERE ${inTouched} AND day IS NOT NULL`,
-    );
-    await connection.run(`DELETE FROM ${spec.table} WHERE ${inTouched}`);
-    await connection.run(`INSERT INTO ${spec.table} BY NAME SELECT * FROM next_${spec.table}`);
-    await connection.run(
-      `INSERT INTO touched_brand_days SELECT brand_id, day FROM next_${spec.table} WHERE day IS NOT NULL`,
-    );
-    const reader = await connection.runAndReadAll(`SELECT count(*) FROM next_${spec.table}`);
+    const old = `old_${spec.table}`;
+    const next = `next_${spec.table}`;
+    if (full) {
+      await connection.run(`CREATE OR REPLACE TEMP TABLE ${old} AS SELECT * FROM ${spec.table} LIMIT 0`);
+    } else {
+      let touched = spec.touched.replaceAll('{{since}}', since);
+      if (spec.entity === 'orders' && upsertedBrands) {
+        // A brand upsert (dispatch_days may have changed) re-judges that brand's open orders: their deadline is
+        // still ahead of or behind them, while dispatched and cancelled orders keep the promise they were judged by.
+        touched += `
+          UNION SELECT order_id FROM fct_orders
+          WHERE dispatched_at IS NULL AND cancelled_at IS NULL
+            AND brand_id IN (SELECT brand_id FROM brands WHERE ingest_batch > ${since})`;
+      }
+      await connection.run(
+        `CREATE OR REPLACE TEMP TABLE ${old} AS
+         SELECT f.* FROM ${spec.table} f WHERE f.${spec.key} IN (${touched})`,
+      );
+    }
+    const query = readFileSync(join(HERE, spec.file), 'utf8')
+      .replaceAll('{{since}}', since)
+      .replaceAll('{{old}}', old)
+      // On a full rebuild the stored orders are still there to say which promise a dispatched order was judged by.
+      .replaceAll('{{prior}}', full ? spec.table : old);
+    await connection.run(`CREATE OR REPLACE TEMP TABLE ${next} AS ${query}`);
+    if (full) {
+      await connection.run(`DELETE FROM ${spec.table}`);
+    } else {
+      await connection.run(`DELETE FROM ${spec.table} WHERE ${spec.key} IN (SELECT ${spec.key} FROM ${old})`);
+    }
+    await connection.run(`INSERT INTO ${spec.table} BY NAME SELECT * FROM ${next}`);
+    const reader = await connection.runAndReadAll(`SELECT count(*) FROM ${next}`);
     counts[spec.entity] = Number(reader.getRows()[0]![0]);
-    await connection.run(`DROP TABLE next_${spec.table}`);
   }
   return counts;
+}
+
+/** Drops the temporary tables rebuildFacts leaves, once the rollups have read them. */
+export async function dropFactChanges(connection: DuckDBConnection): Promise<void> {
+  for (const spec of FACTS) {
+    await connection.run(`DROP TABLE IF EXISTS old_${spec.table}`);
+    await connection.run(`DROP TABLE IF EXISTS next_${spec.table}`);
+  }
 }

@@ -1,90 +1,110 @@
--- Brand × local day (DESIGN §2 rollups): entities counted on the day of their first event (orders by placement, inquiries by opening, contacts by attempt, claims by opening, reviews by posting), for the (brand, day) pairs in touched_brand_days; status counts reflect every event known at refresh.
-WITH targets AS (
-  SELECT DISTINCT brand_id, day FROM touched_brand_days
-),
-orders AS (
+-- Brand × local day (DESIGN §2 rollups): entities counted on the day of their first event (orders by placement, inquiries by opening, contacts by attempt, claims by opening, reviews by posting); status counts reflect every event known at refresh.
+-- Every column is a count or sum over the facts of the (brand, day), so a refresh adds the contribution of each rebuilt fact (next_fct_*) and subtracts that of the row it replaced (old_fct_*), and reads no other fact. The result holds the new rows of every (brand, day) a rebuilt fact counted in before or counts in now.
+WITH orders AS (
   SELECT
-    f.brand_id, f.day,
-    count(*) AS orders_placed,
-    coalesce(sum(f.amount), 0) AS order_amount,
-    count(f.paid_at) AS orders_paid,
-    count(f.cancelled_at) AS orders_cancelled,
-    count(*) FILTER (f.cancelled_by = 'brand') AS orders_cancelled_by_brand,
-    count(f.dispatched_at) AS orders_dispatched,
-    count(f.delivered_at) AS orders_delivered,
-    count(*) FILTER (f.shipping_issues > 0) AS orders_with_shipping_issue,
-    sum(f.address_changes_by_customer + f.address_changes_by_platform) AS address_changes
-  FROM fct_orders f
-  SEMI JOIN targets t ON f.brand_id = t.brand_id AND f.day = t.day
-  GROUP BY f.brand_id, f.day
+    brand_id, day,
+    sum(sign) AS orders_placed,
+    sum(sign * coalesce(amount, 0)) AS order_amount,
+    sum(sign) FILTER (paid_at IS NOT NULL) AS orders_paid,
+    sum(sign) FILTER (cancelled_at IS NOT NULL) AS orders_cancelled,
+    sum(sign) FILTER (cancelled_by = 'brand') AS orders_cancelled_by_brand,
+    sum(sign) FILTER (dispatched_at IS NOT NULL) AS orders_dispatched,
+    sum(sign) FILTER (delivered_at IS NOT NULL) AS orders_delivered,
+    sum(sign) FILTER (shipping_issues > 0) AS orders_with_shipping_issue,
+    sum(sign * (address_changes_by_customer + address_changes_by_platform)) AS address_changes
+  FROM (
+    SELECT *, -1 AS sign FROM old_fct_orders UNION ALL BY NAME SELECT *, 1 AS sign FROM next_fct_orders
+  )
+  WHERE day IS NOT NULL
+  GROUP BY brand_id, day
 ),
 inquiries AS (
   SELECT
-    f.brand_id, f.day,
-    count(*) AS inquiries_opened,
-    count(f.first_answer_at) AS inquiries_answered,
-    count(f.first_brand_answer_at) AS inquiries_answered_by_brand,
-    count(*) FILTER (f.first_responder = 'platform') AS inquiries_taken_over
-  FROM fct_inquiries f
-  SEMI JOIN targets t ON f.brand_id = t.brand_id AND f.day = t.day
-  GROUP BY f.brand_id, f.day
+    brand_id, day,
+    sum(sign) AS inquiries_opened,
+    sum(sign) FILTER (first_answer_at IS NOT NULL) AS inquiries_answered,
+    sum(sign) FILTER (first_brand_answer_at IS NOT NULL) AS inquiries_answered_by_brand,
+    sum(sign) FILTER (first_responder = 'platform') AS inquiries_taken_over
+  FROM (
+    SELECT *, -1 AS sign FROM old_fct_inquiries UNION ALL BY NAME SELECT *, 1 AS sign FROM next_fct_inquiries
+  )
+  WHERE day IS NOT NULL
+  GROUP BY brand_id, day
 ),
 contacts AS (
-  SELECT f.brand_id, f.day, count(*) AS contacts_attempted, count(f.answered_at) AS contacts_answered
-  FROM fct_contacts f
-  SEMI JOIN targets t ON f.brand_id = t.brand_id AND f.day = t.day
-  GROUP BY f.brand_id, f.day
+  SELECT
+    brand_id, day,
+    sum(sign) AS contacts_attempted,
+    sum(sign) FILTER (answered_at IS NOT NULL) AS contacts_answered
+  FROM (
+    SELECT *, -1 AS sign FROM old_fct_contacts UNION ALL BY NAME SELECT *, 1 AS sign FROM next_fct_contacts
+  )
+  WHERE day IS NOT NULL
+  GROUP BY brand_id, day
 ),
 claims AS (
   SELECT
-    f.brand_id, f.day,
-    count(*) AS claims_opened,
-    count(*) FILTER (f.reason IN ('defect', 'wrong_item')) AS defect_claims,
-    count(f.first_platform_stage_at) AS claims_platform_handled,
-    count(f.closed_at) AS claims_closed
-  FROM fct_claims f
-  SEMI JOIN targets t ON f.brand_id = t.brand_id AND f.day = t.day
-  GROUP BY f.brand_id, f.day
+    brand_id, day,
+    sum(sign) AS claims_opened,
+    sum(sign) FILTER (reason IN ('defect', 'wrong_item')) AS defect_claims,
+    sum(sign) FILTER (first_platform_stage_at IS NOT NULL) AS claims_platform_handled,
+    sum(sign) FILTER (closed_at IS NOT NULL) AS claims_closed
+  FROM (
+    SELECT *, -1 AS sign FROM old_fct_claims UNION ALL BY NAME SELECT *, 1 AS sign FROM next_fct_claims
+  )
+  WHERE day IS NOT NULL
+  GROUP BY brand_id, day
 ),
 reviews AS (
   SELECT
-    f.brand_id, f.day,
-    count(*) AS reviews_count,
-    coalesce(sum(f.score), 0) AS review_score_sum,
-    count(*) FILTER (f.score <= 2) AS negative_reviews
-  FROM fct_reviews f
-  SEMI JOIN targets t ON f.brand_id = t.brand_id AND f.day = t.day
-  GROUP BY f.brand_id, f.day
+    brand_id, day,
+    sum(sign) AS reviews_count,
+    sum(sign * coalesce(score, 0)) AS review_score_sum,
+    sum(sign) FILTER (score <= 2) AS negative_reviews
+  FROM (
+    SELECT *, -1 AS sign FROM old_fct_reviews UNION ALL BY NAME SELECT *, 1 AS sign FROM next_fct_reviews
+  )
+  WHERE day IS NOT NULL
+  GROUP BY brand_id, day
+),
+changes AS (
+  SELECT * FROM orders
+  UNION ALL BY NAME SELECT * FROM inquiries
+  UNION ALL BY NAME SELECT * FROM contacts
+  UNION ALL BY NAME SELECT * FROM claims
+  UNION ALL BY NAME SELECT * FROM reviews
+),
+touched AS (
+  SELECT DISTINCT brand_id, day FROM changes
+),
+combined AS (
+  SELECT * FROM changes
+  UNION ALL BY NAME
+  SELECT b.* FROM brand_day b SEMI JOIN touched t ON b.brand_id = t.brand_id AND b.day = t.day
 )
 SELECT
-  t.brand_id, t.day,
-  coalesce(o.orders_placed, 0) AS orders_placed,
-  coalesce(o.order_amount, 0) AS order_amount,
-  coalesce(o.orders_paid, 0) AS orders_paid,
-  coalesce(o.orders_cancelled, 0) AS orders_cancelled,
-  coalesce(o.orders_cancelled_by_brand, 0) AS orders_cancelled_by_brand,
-  coalesce(o.orders_dispatched, 0) AS orders_dispatched,
-  coalesce(o.orders_delivered, 0) AS orders_delivered,
-  coalesce(o.orders_with_shipping_issue, 0) AS orders_with_shipping_issue,
-  coalesce(o.address_changes, 0) AS address_changes,
-  coalesce(i.inquiries_opened, 0) AS inquiries_opened,
-  coalesce(i.inquiries_answered, 0) AS inquiries_answered,
-  coalesce(i.inquiries_answered_by_brand, 0) AS inquiries_answered_by_brand,
-  coalesce(i.inquiries_taken_over, 0) AS inquiries_taken_over,
-  coalesce(c.contacts_attempted, 0) AS contacts_attempted,
-  coalesce(c.contacts_answered, 0) AS contacts_answered,
-  coalesce(cl.claims_opened, 0) AS claims_opened,
-  coalesce(cl.defect_claims, 0) AS defect_claims,
-  coalesce(cl.claims_platform_handled, 0) AS claims_platform_handled,
-  coalesce(cl.claims_closed, 0) AS claims_closed,
-  coalesce(r.reviews_count, 0) AS reviews_count,
-  coalesce(r.review_score_sum, 0) AS review_score_sum,
-  coalesce(r.negative_reviews, 0) AS negative_reviews
-FROM targets t
-LEFT JOIN orders o ON o.brand_id = t.brand_id AND o.day = t.day
-LEFT JOIN inquiries i ON i.brand_id = t.brand_id AND i.day = t.day
-LEFT JOIN contacts c ON c.brand_id = t.brand_id AND c.day = t.day
-LEFT JOIN claims cl ON cl.brand_id = t.brand_id AND cl.day = t.day
-LEFT JOIN reviews r ON r.brand_id = t.brand_id AND r.day = t.day
--- A pair whose last entity moved away (to another day or brand) keeps no row.
-WHERE coalesce(o.orders_placed, i.inquiries_opened, c.contacts_attempted, cl.claims_opened, r.reviews_count) IS NOT NULL
+  brand_id, day,
+  coalesce(sum(orders_placed), 0) AS orders_placed,
+  coalesce(sum(order_amount), 0) AS order_amount,
+  coalesce(sum(orders_paid), 0) AS orders_paid,
+  coalesce(sum(orders_cancelled), 0) AS orders_cancelled,
+  coalesce(sum(orders_cancelled_by_brand), 0) AS orders_cancelled_by_brand,
+  coalesce(sum(orders_dispatched), 0) AS orders_dispatched,
+  coalesce(sum(orders_delivered), 0) AS orders_delivered,
+  coalesce(sum(orders_with_shipping_issue), 0) AS orders_with_shipping_issue,
+  coalesce(sum(address_changes), 0) AS address_changes,
+  coalesce(sum(inquiries_opened), 0) AS inquiries_opened,
+  coalesce(sum(inquiries_answered), 0) AS inquiries_answered,
+  coalesce(sum(inquiries_answered_by_brand), 0) AS inquiries_answered_by_brand,
+  coalesce(sum(inquiries_taken_over), 0) AS inquiries_taken_over,
+  coalesce(sum(contacts_attempted), 0) AS contacts_attempted,
+  coalesce(sum(contacts_answered), 0) AS contacts_answered,
+  coalesce(sum(claims_opened), 0) AS claims_opened,
+  coalesce(sum(defect_claims), 0) AS defect_claims,
+  coalesce(sum(claims_platform_handled), 0) AS claims_platform_handled,
+  coalesce(sum(claims_closed), 0) AS claims_closed,
+  coalesce(sum(reviews_count), 0) AS reviews_count,
+  coalesce(sum(review_score_sum), 0) AS review_score_sum,
+  coalesce(sum(negative_reviews), 0) AS negative_reviews
+FROM combined
+GROUP BY brand_id, day
