@@ -131,21 +131,26 @@ async function ingestFileNow(warehouse: Warehouse, path: string, options: Ingest
     }
     await recordFile(warehouse, { ...result, size, sha256, startedAt, batch: await nextBatch(warehouse) });
   } else {
+    // Taken under the ingest lock, so batches still commit in the order of their ids.
+    const batch = await nextBatch(warehouse);
     try {
       const { stream, format } = detectFile(path);
       base.stream = stream;
       base.format = format;
-      result = await warehouse.transaction(async (connection) => {
-        const batch = await nextBatch(warehouse, connection);
-        const counts = await loadFile(connection, { path, stream, format, batch, timeZone: options.sourceTimeZone });
-        const outcome = { ...base, ...counts, outcome: 'ingested' as const };
-        await recordFile(warehouse, { ...outcome, size, sha256, startedAt, batch }, connection);
-        return outcome;
-      });
+      const request = { path, stream, format, batch, timeZone: options.sourceTimeZone };
+      result = await warehouse.transaction(
+        async (connection) => {
+          const counts = await loadFile(connection, request);
+          const outcome = { ...base, ...counts, outcome: 'ingested' as const };
+          await recordFile(warehouse, { ...outcome, size, sha256, startedAt, batch }, connection);
+          return outcome;
+        },
+        { prepare: (connection) => stageFile(connection, request) },
+      );
     } catch (error) {
       const message = describeError(error);
       result = { ...base, outcome: 'failed', error: message };
-      await recordFile(warehouse, { ...result, size, sha256, startedAt, batch: await nextBatch(warehouse) });
+      await recordFile(warehouse, { ...result, size, sha256, startedAt, batch });
     }
   }
   result.seconds = (Date.now() - started) / 1000;
@@ -167,27 +172,30 @@ interface LoadRequest {
   timeZone: string;
 }
 
+/** Inside the file's transaction: what `stageFile` read is validated and stored. */
 async function loadFile(connection: DuckDBConnection, request: LoadRequest) {
-  const { rawLine } = await stageFile(connection, request);
+  const ndjson = request.format === 'ndjson';
+  if (ndjson) await stageJsonLines(connection, { batch: request.batch, stream: request.stream, source: request.path });
   return loadStaged(connection, {
     stream: request.stream,
     batch: request.batch,
     source: request.path,
     timeZone: request.timeZone,
-    rawSource: rawLine ? JSON_LINE_RAW_SOURCE : undefined,
+    rawSource: ndjson ? JSON_LINE_RAW_SOURCE : undefined,
   });
 }
 
 /** Creates `ingest_stage` (with `_line`) for a file; for NDJSON, non-JSON lines are quarantined here. */
-async function stageFile(connection: DuckDBConnection, request: LoadRequest): Promise<{ rawLine?: boolean }> {
+/** Before the transaction: reads the file into temp tables and views of this connection; writes nothing else. */
+async function stageFile(connection: DuckDBConnection, request: LoadRequest): Promise<void> {
   const { path, format } = request;
   await connection.run(`DROP VIEW IF EXISTS ${STAGE}`).catch(() => undefined);
   await connection.run(`DROP TABLE IF EXISTS ${STAGE}`);
   switch (format) {
     case 'csv':
       // Everything as text: types are the contract's business, and a bad cell must not fail the whole file.
-      // A fresh table's rowids follow the file's order (insertion order is preserved); inside a transaction they
-      // start at a large offset, hence the min().
+      // A fresh table's rowids follow the file's order (insertion order is preserved); they may start at an
+      // offset, hence firstRowId.
       await connection.run(
         `CREATE TEMP TABLE ${STAGE}_rows AS SELECT * FROM read_csv($path, header = true, all_varchar = true, strict_mode = false, null_padding = true)`,
         { path },
@@ -195,12 +203,12 @@ async function stageFile(connection: DuckDBConnection, request: LoadRequest): Pr
       await connection.run(
         `CREATE OR REPLACE TEMP VIEW ${STAGE} AS SELECT rowid - ${await firstRowId(connection, `${STAGE}_rows`)} + 2 AS _line, * FROM ${STAGE}_rows`,
       );
-      return {};
+      return;
     case 'parquet':
       await connection.run(
         `CREATE OR REPLACE TEMP VIEW ${STAGE} AS SELECT * EXCLUDE (file_row_number), file_row_number + 1 AS _line FROM read_parquet(${sqlLiteralPath(path)}, file_row_number = true)`,
       );
-      return {};
+      return;
     case 'ndjson': {
       // One text column per line (unit separator and no quoting never split valid JSON), so that every line
       // keeps its number and a malformed line is quarantined instead of failing the file.
@@ -212,12 +220,11 @@ async function stageFile(connection: DuckDBConnection, request: LoadRequest): Pr
       await connection.run(
         `CREATE OR REPLACE TEMP VIEW ${STAGE}_lines AS SELECT rowid - ${await firstRowId(connection, `${STAGE}_text`)} + 1 AS _line, * FROM ${STAGE}_text`,
       );
-      await stageJsonLines(connection, { batch: request.batch, stream: request.stream, source: path });
-      return { rawLine: true };
+      return;
     }
     case 'arrow':
       await stageArrow(connection, createReadStream(path) as AsyncIterable<Uint8Array>, STAGE);
-      return {};
+      return;
   }
 }
 
