@@ -1,11 +1,11 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { EVENT_STREAMS } from '../pipelines/contracts/index.ts';
-import { fmt, machineLine, table, writeSection } from './report.ts';
+import { fmt, machineLine, periodStartEndingYesterday, table, writeSection } from './report.ts';
 
 /**
  * The pipeline at scale, each phase a real CLI process measured with /usr/bin/time (wall time and peak RSS):
@@ -14,7 +14,13 @@ import { fmt, machineLine, table, writeSection } from './report.ts';
  * `npm run bench:pipeline [-- --orders N]`, default 10,000,000.
  */
 const { values } = parseArgs({
-  options: { orders: { type: 'string', default: '10000000' }, 'dry-run': { type: 'boolean', default: false }, keep: { type: 'boolean', default: false } },
+  options: {
+    orders: { type: 'string', default: '10000000' },
+    'dry-run': { type: 'boolean', default: false },
+    keep: { type: 'boolean', default: false },
+    /** Leave the finished database here (for bench:api). */
+    'keep-db': { type: 'string' },
+  },
 });
 const orders = Number(values.orders);
 const work = mkdtempSync(join(tmpdir(), 'brandscore-bench-pipeline-'));
@@ -77,7 +83,7 @@ async function splitLastDay(generated: string, history: string, lastDay: string)
 
 const generated = join(work, 'generated');
 log(`generating ${fmt(orders)} orders into ${generated}`);
-const generate = runCli(['generate', '--out', generated, '--orders', String(orders)]);
+const generate = runCli(['generate', '--out', generated, '--orders', String(orders), '--start', periodStartEndingYesterday()]);
 log(`  ${generate.seconds.toFixed(1)} s, peak ${generate.peakMiB.toFixed(0)} MiB`);
 
 const history = join(work, 'history');
@@ -98,6 +104,7 @@ log('incremental refresh');
 const incremental = runCli(['refresh', '--db', db]);
 log(`  ${incremental.seconds.toFixed(1)} s, peak ${incremental.peakMiB.toFixed(0)} MiB`);
 const noop = runCli(['refresh', '--db', db]);
+if (values['keep-db']) renameSync(db, values['keep-db']);
 if (!values.keep) rmSync(work, { recursive: true, force: true });
 
 const tookSeconds = (out: string) => Number(/took ([\d.]+) s/.exec(out)?.[1] ?? NaN);

@@ -31,3 +31,12 @@ export function table(header: string[], rows: (string | number)[][]): string {
 }
 
 export const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+/**
+ * First day of a 180-day period ending yesterday in the business zone, so that today's trailing scorecard
+ * windows are full and refresh and API work on real scorecards, as in production.
+ */
+export function periodStartEndingYesterday(days = 180): string {
+  const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Seoul' }).format(new Date());
+  return new Date(Date.parse(`${today}T00:00:00Z`) - days * 86_400_000).toISOString().slice(0, 10);
+}
