@@ -2,13 +2,19 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ScorecardListSchema, ScorecardSchema } from '../../metrics/scorecards/schema.ts';
+
+const ScorecardPageSchema = ScorecardListSchema.extend({
+  total: z.int().describe('Scorecards in the window that this credential may see'),
+  offset: z.int(),
+  limit: z.int(),
+});
 import { getScorecard, listScorecards } from '../../metrics/scorecards/scorecards.ts';
 import { assertBrandVisible, requireRole } from '../auth/authenticate.ts';
 import { brandScope } from '../auth/roles.ts';
 import { notFound } from '../problem.ts';
 import { listBrands } from '../repositories/brands-repository.ts';
 import { BrandListSchema } from '../schemas/brands.ts';
-import { BrandIdParam, problems, WindowQuerySchema } from '../schemas/common.ts';
+import { BrandIdParam, PageQuerySchema, problems, WindowQuerySchema } from '../schemas/common.ts';
 import type { Services } from '../services.ts';
 
 /** Brands and their scorecards (DESIGN §5, §7). A brand token sees its own brand only. */
@@ -33,15 +39,18 @@ export function registerBrandRoutes(app: FastifyInstance, services: Services): v
     schema: {
       summary: "Every brand's scorecard for a window (default: the trailing 28 days, as materialised by the last refresh)",
       tags: ['scorecards'],
-      querystring: WindowQuerySchema,
-      response: { 200: ScorecardListSchema, ...problems(400, 401, 403, 429, 500) },
+      querystring: WindowQuerySchema.extend(PageQuerySchema.shape),
+      response: { 200: ScorecardPageSchema, ...problems(400, 401, 403, 429, 500) },
     },
     handler: async (request) => {
+      const { limit, offset, ...dates } = request.query;
       const list = await pool.use((connection) =>
-        listScorecards(warehouse, request.query, { now: services.now(), calendar: services.calendar, connection }),
+        listScorecards(warehouse, dates, { now: services.now(), calendar: services.calendar, connection }),
       );
       const only = brandScope(request.principal);
-      return only === null ? list : { ...list, scorecards: list.scorecards.filter((card) => card.brand_id === only) };
+      const visible = only === null ? list.scorecards : list.scorecards.filter((card) => card.brand_id === only);
+      // A page, not everything: at 14,000 brands the whole list is about 70 MB of JSON.
+      return { window: list.window, total: visible.length, offset, limit, scorecards: visible.slice(offset, offset + limit) };
     },
   });
 

@@ -10,6 +10,12 @@ export const WindowQuerySchema = z.object({
   to: IsoDateParam.optional().describe('Exclusive end date; default: the current business date'),
 });
 
+/** Paging of long lists; the response says `total`, `offset` and `limit`. */
+export const PageQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).default(100).describe('At most this many items (1–1000, default 100)'),
+  offset: z.coerce.number().int().min(0).default(0).describe('Items to skip, in brand_id order'),
+});
+
 export const BrandIdParam = z.string().min(1).max(200).describe('A brand_id as in the brands reference data');
 
 export const ProblemSchema = z

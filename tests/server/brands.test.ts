@@ -56,6 +56,19 @@ describe('brands and scorecards', () => {
     expect((await get('/api/brands/B1/scorecard', server.tokens.brand)).status).toBe(200);
   });
 
+  it('pages the scorecard list: total, offset and limit, in brand_id order', async () => {
+    const page = (await (await get('/api/scorecards?limit=2&offset=1', server.tokens.admin)).json()) as ScorecardList & {
+      total: number;
+      offset: number;
+      limit: number;
+    };
+    expect({ total: page.total, offset: page.offset, limit: page.limit }).toEqual({ total: 3, offset: 1, limit: 2 });
+    expect(page.scorecards.map((card) => card.brand_id)).toEqual(['B2', 'B3']);
+    const tooMany = await get('/api/scorecards?limit=5000', server.tokens.admin);
+    expect(tooMany.status).toBe(400);
+    expect(((await tooMany.json()) as { detail: string }).detail).toMatch(/limit/);
+  });
+
   it('answers a brand id made of quotes and SQL with 404, and the brands table is still there', async () => {
     const brandId = "x'; DROP TABLE brands; --";
     const response = await get(`/api/brands/${encodeURIComponent(brandId)}/scorecard`, server.tokens.admin);
