@@ -139,7 +139,7 @@ try {
 
   const rows = [
     ['`GET /api/brands/:id/scorecard`', fmt(scorecard.requests), fmt(scorecard.rps), `${scorecard.p50} ms`, `${scorecard.p99} ms`, fmt(scorecard.errors), 'p99 ≤ 50 ms (issue 11)'],
-    ['`GET /api/scorecards` (every brand)', fmt(scorecards.requests), fmt(scorecards.rps, 1), `${scorecards.p50} ms`, `${scorecards.p99} ms`, fmt(scorecards.errors), ''],
+    ['`GET /api/scorecards` (a page of 100 brands)', fmt(scorecards.requests), fmt(scorecards.rps, 1), `${scorecards.p50} ms`, `${scorecards.p99} ms`, fmt(scorecards.errors), ''],
   ];
   const markdown = `## HTTP API under load
 
