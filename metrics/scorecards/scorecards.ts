@@ -1,4 +1,4 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
+import { dateValue, timestampTZValue, type DuckDBConnection } from '@duckdb/node-api';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -126,37 +126,45 @@ export function trailingWindow(calendar: BusinessCalendar, now: Date, days: numb
 }
 
 interface Row {
+  w: number | bigint;
   brand_id: string;
-  [column: string]: number | string | null;
+  [column: string]: number | bigint | string | null;
 }
 
 type Figures = Record<string, number | null>;
 
-/** Every metric of a window for every brand with activity in it (or open work at as_of). */
-async function metricsByBrand(
+/**
+ * Every metric of each window for every brand with activity in it (or open work at its as_of), one map per
+ * window in the order given. Each window_*.sql computes all the windows in one scan of its table, joining every
+ * row with the windows its day falls in: the five reads per window were the bulk of a refresh (six windows ×
+ * five scans of the facts, 2.0 s of an incremental refresh of 2.5 s at 2M orders).
+ */
+async function metricsByWindows(
   warehouse: Warehouse,
-  window: ScorecardWindow,
+  windows: readonly ScorecardWindow[],
   connection?: DuckDBConnection,
-): Promise<Map<string, Metrics>> {
-  const params = { from: window.from, to: window.to, as_of: window.as_of };
-  const sources: Row[][] = [];
+): Promise<Map<string, Metrics>[]> {
+  const params = {
+    windows: JSON.stringify(windows.map((window, w) => ({ w, from: window.from, to: window.to, as_of: window.as_of }))),
+  };
+  const figures = windows.map(() => new Map<string, Figures>());
   // One connection runs one statement at a time, so the five reads go in turn.
-  sources.push(await warehouse.all<Row>(sql('window_counts.sql'), { from: window.from, to: window.to }, connection));
-  for (const file of ['window_orders.sql', 'window_inquiries.sql', 'window_contacts.sql', 'window_claims.sql']) {
-    sources.push(await warehouse.all<Row>(sql(file), params, connection));
-  }
-  const figures = new Map<string, Figures>();
-  for (const rows of sources) {
-    for (const { brand_id, ...columns } of rows) {
-      const merged = figures.get(brand_id) ?? {};
+  for (const file of WINDOW_FILES) {
+    for (const { w, brand_id, ...columns } of await warehouse.all<Row>(sql(file), params, connection)) {
+      const byBrand = figures[Number(w)]!;
+      const merged = byBrand.get(brand_id) ?? {};
       for (const [name, value] of Object.entries(columns)) merged[name] = value === null ? null : Number(value);
-      figures.set(brand_id, merged);
+      byBrand.set(brand_id, merged);
     }
   }
-  const out = new Map<string, Metrics>();
-  for (const [brandId, figure] of figures) out.set(brandId, metricsFrom(figure));
-  return out;
+  return figures.map((byBrand) => {
+    const out = new Map<string, Metrics>();
+    for (const [brandId, figure] of byBrand) out.set(brandId, metricsFrom(figure));
+    return out;
+  });
 }
+
+const WINDOW_FILES = ['window_counts.sql', 'window_orders.sql', 'window_inquiries.sql', 'window_contacts.sql', 'window_claims.sql'];
 
 function metricsFrom(f: Figures): Metrics {
   const n = (name: string) => f[name] ?? 0;
@@ -289,11 +297,27 @@ export async function computeScorecards(
 ): Promise<ScorecardList> {
   const window = resolveWindow(options.calendar, dates, options.now);
   const previous = previousWindow(options.calendar, window, options.now);
-  const current = await metricsByBrand(warehouse, window, options.connection);
-  const before = await metricsByBrand(warehouse, previous, options.connection);
-  const brands = await warehouse.all<BrandRow>('SELECT brand_id, name, status FROM brands', undefined, options.connection);
-  const known = new Map(brands.map((brand) => [brand.brand_id, brand]));
-  for (const brandId of [...known.keys(), ...(options.include ?? [])]) {
+  const [current, before] = await metricsByWindows(warehouse, [window, previous], options.connection);
+  const brands = await readBrands(warehouse, options.connection);
+  return assembleScorecards({ window, previous, current: current!, before: before!, brands, include: options.include });
+}
+
+async function readBrands(warehouse: Warehouse, connection?: DuckDBConnection): Promise<Map<string, BrandRow>> {
+  const brands = await warehouse.all<BrandRow>('SELECT brand_id, name, status FROM brands', undefined, connection);
+  return new Map(brands.map((brand) => [brand.brand_id, brand]));
+}
+
+/** The scorecards of one window from its metrics and its previous window's, with percentile ranks. */
+function assembleScorecards(input: {
+  window: ScorecardWindow;
+  previous: ScorecardWindow;
+  current: Map<string, Metrics>;
+  before: Map<string, Metrics>;
+  brands: Map<string, BrandRow>;
+  include?: string[];
+}): ScorecardList {
+  const { window, previous, current, before, brands: known } = input;
+  for (const brandId of [...known.keys(), ...(input.include ?? [])]) {
     if (!current.has(brandId)) current.set(brandId, EMPTY_METRICS);
   }
   const ranks = percentileRanks(current);
@@ -349,29 +373,54 @@ export async function materialiseScorecards(
   options: { now: Date; calendar: BusinessCalendar },
 ): Promise<number> {
   await connection.run('DELETE FROM scorecards');
+  // The three standard windows and their previous windows are computed together, in one pass per table.
+  const standard = STANDARD_WINDOW_DAYS.map((days) => {
+    const window = trailingWindow(options.calendar, options.now, days);
+    return { days, window, previous: previousWindow(options.calendar, window, options.now) };
+  });
+  const metrics = await metricsByWindows(
+    warehouse,
+    standard.flatMap(({ window, previous }) => [window, previous]),
+    connection,
+  );
+  const brands = await readBrands(warehouse, connection);
   let written = 0;
-  for (const days of STANDARD_WINDOW_DAYS) {
-    const dates = trailingWindow(options.calendar, options.now, days);
-    const { window, scorecards } = await computeScorecards(warehouse, dates, { ...options, connection });
-    if (scorecards.length === 0) continue;
-    await connection.run(
-      `INSERT INTO scorecards
-       SELECT $days, CAST($from AS DATE), CAST($to AS DATE), CAST($as_of AS TIMESTAMPTZ),
-              scorecard->>'brand_id', CAST(scorecard AS VARCHAR), CAST($now AS TIMESTAMPTZ)
-       FROM (SELECT unnest(CAST($scorecards AS JSON[])) AS scorecard)`,
-      {
-        days,
-        from: window.from,
-        to: window.to,
-        as_of: window.as_of,
-        now: options.now.toISOString(),
-        scorecards: JSON.stringify(scorecards),
-      },
-    );
+  for (const [index, { days, window, previous }] of standard.entries()) {
+    const { scorecards } = assembleScorecards({
+      window,
+      previous,
+      current: metrics[2 * index]!,
+      before: metrics[2 * index + 1]!,
+      brands,
+    });
+    // Appended row by row: parsing one JSON array of every scorecard in SQL, then casting each back to text,
+    // took 0.4 s per window at 4,500 brands.
+    const appender = await connection.createAppender('scorecards');
+    try {
+      const from = dateValue(daysSinceEpoch(window.from));
+      const to = dateValue(daysSinceEpoch(window.to));
+      const asOf = timestampTZValue(microsSinceEpoch(window.as_of));
+      const computedAt = timestampTZValue(microsSinceEpoch(options.now.toISOString()));
+      for (const scorecard of scorecards) {
+        appender.appendInteger(days);
+        appender.appendDate(from);
+        appender.appendDate(to);
+        appender.appendTimestampTZ(asOf);
+        appender.appendVarchar(scorecard.brand_id);
+        appender.appendVarchar(JSON.stringify(scorecard));
+        appender.appendTimestampTZ(computedAt);
+        appender.endRow();
+      }
+    } finally {
+      appender.closeSync();
+    }
     written += scorecards.length;
   }
   return written;
 }
+
+const daysSinceEpoch = (date: string) => Math.round(Date.parse(`${date}T00:00:00Z`) / 86_400_000);
+const microsSinceEpoch = (instant: string) => BigInt(Date.parse(instant)) * 1000n;
 
 /**
  * The number of materialised scorecards when they are those of the standard windows at `now` (same dates and

@@ -1,45 +1,75 @@
--- Contact metrics of a window (DESIGN §5): contact_failure_rate = contacts attempted on local days [from, to) not answered within 1 business day, over those answered by as_of or whose deadline is ≤ as_of; consecutive_contact_failures = how many of the brand's most recent contacts decided at as_of (any attempt time up to as_of, newest first) failed in a row.
-WITH params AS (
-  SELECT CAST($from AS DATE) AS from_day, CAST($to AS DATE) AS to_day, CAST($as_of AS TIMESTAMPTZ) AS as_of
+-- Contact metrics of every window in $windows (DESIGN §5): contact_failure_rate = contacts attempted on local days [from, to) not answered within 1 business day, over those answered by as_of or whose deadline is ≤ as_of; consecutive_contact_failures = how many of the brand's most recent contacts decided at as_of (any attempt time up to as_of, newest first) failed in a row. The window figures take one scan joining each contact with the windows its day falls in. The streak is computed once per distinct as_of, without sorting: it is the number of decided contacts after the newest one that did not fail (by attempted_at, then contact_id), or all of them when none succeeded.
+WITH windows AS (
+  SELECT CAST(w->>'w' AS INTEGER) AS w, CAST(w->>'from' AS DATE) AS from_day, CAST(w->>'to' AS DATE) AS to_day,
+         CAST(w->>'as_of' AS TIMESTAMPTZ) AS as_of
+  FROM (SELECT unnest(CAST($windows AS JSON[])) AS w)
+),
+-- One row per day of each window, so that rows join their windows by a hash join on day rather than a range join.
+window_days AS (
+  SELECT w, CAST(unnest(range(from_day, to_day, INTERVAL 1 DAY)) AS DATE) AS day, as_of FROM windows
 ),
 judged AS (
   SELECT
+    p.w,
     f.brand_id,
-    f.contact_id,
-    f.attempted_at,
-    f.day >= p.from_day AND f.day < p.to_day AS in_window,
-    f.attempted_at <= p.as_of AS attempted,
     coalesce(f.answered_at <= p.as_of, false) OR coalesce(f.answer_deadline <= p.as_of, false) AS decided,
     NOT coalesce(f.answered_at <= p.as_of AND f.answered_at <= f.answer_deadline, false) AS failed
-  FROM fct_contacts f, params p
+  FROM fct_contacts f
+  JOIN window_days p ON p.day = f.day
   WHERE f.attempted_at IS NOT NULL
 ),
 windowed AS (
   SELECT
+    w,
     brand_id,
     count(*) FILTER (decided) AS failure_denominator,
     count(*) FILTER (decided AND failed) AS failure_numerator
   FROM judged
-  WHERE in_window
-  GROUP BY brand_id
+  GROUP BY w, brand_id
 ),
-newest_first AS (
+as_ofs AS (SELECT DISTINCT as_of FROM windows),
+decided_at AS (
   SELECT
+    a.as_of,
+    f.brand_id,
+    f.attempted_at,
+    f.contact_id,
+    NOT coalesce(f.answered_at <= a.as_of AND f.answered_at <= f.answer_deadline, false) AS failed
+  FROM fct_contacts f
+  JOIN as_ofs a ON f.attempted_at <= a.as_of
+  WHERE coalesce(f.answered_at <= a.as_of, false) OR coalesce(f.answer_deadline <= a.as_of, false)
+),
+last_success AS (
+  SELECT
+    as_of,
     brand_id,
-    failed,
-    row_number() OVER (PARTITION BY brand_id ORDER BY attempted_at DESC, contact_id DESC) AS position
-  FROM judged
-  WHERE attempted AND decided
+    max({'attempted_at': attempted_at, 'contact_id': contact_id}) FILTER (NOT failed) AS newest_success
+  FROM decided_at
+  GROUP BY as_of, brand_id
 ),
 streaks AS (
-  SELECT brand_id, coalesce(min(position) FILTER (NOT failed) - 1, count(*)) AS consecutive_failures
-  FROM newest_first
-  GROUP BY brand_id
+  SELECT
+    d.as_of,
+    d.brand_id,
+    count(*) FILTER (
+      s.newest_success IS NULL
+      OR d.attempted_at > s.newest_success.attempted_at
+      OR (d.attempted_at = s.newest_success.attempted_at AND d.contact_id > s.newest_success.contact_id)
+    ) AS consecutive_failures
+  FROM decided_at d
+  JOIN last_success s ON s.as_of = d.as_of AND s.brand_id = d.brand_id
+  GROUP BY d.as_of, d.brand_id
+),
+streaks_by_window AS (
+  SELECT p.w, s.brand_id, s.consecutive_failures
+  FROM streaks s
+  JOIN windows p ON p.as_of = s.as_of
 )
 SELECT
-  coalesce(w.brand_id, s.brand_id) AS brand_id,
-  coalesce(w.failure_denominator, 0) AS failure_denominator,
-  coalesce(w.failure_numerator, 0) AS failure_numerator,
+  coalesce(d.w, s.w) AS w,
+  coalesce(d.brand_id, s.brand_id) AS brand_id,
+  coalesce(d.failure_denominator, 0) AS failure_denominator,
+  coalesce(d.failure_numerator, 0) AS failure_numerator,
   coalesce(s.consecutive_failures, 0) AS consecutive_failures
-FROM windowed w
-FULL JOIN streaks s ON s.brand_id = w.brand_id
+FROM windowed d
+FULL JOIN streaks_by_window s ON s.w = d.w AND s.brand_id = d.brand_id

@@ -1,14 +1,23 @@
--- Counts of a window from the brand_day rollup (DESIGN §5 orders_placed, inquiries_opened, contacts_attempted, claims_opened, reviews_count, avg_review_score, negative_review_rate, and the numerators fixed at an entity's first event): exact, since they depend only on that first event, dated within the window.
+-- Counts of every window in $windows from the brand_day rollup (DESIGN §5 orders_placed, inquiries_opened, contacts_attempted, claims_opened, reviews_count, avg_review_score, negative_review_rate, and the numerators fixed at an entity's first event): exact, since they depend only on that first event, dated within the window. The sums are cast back to BIGINT (they fit): a HUGEINT column costs more to hand to JavaScript than the query itself.
+WITH windows AS (
+  SELECT CAST(w->>'w' AS INTEGER) AS w, CAST(w->>'from' AS DATE) AS from_day, CAST(w->>'to' AS DATE) AS to_day
+  FROM (SELECT unnest(CAST($windows AS JSON[])) AS w)
+),
+-- One row per day of each window, so that rows join their windows by a hash join on day rather than a range join.
+window_days AS (
+  SELECT w, CAST(unnest(range(from_day, to_day, INTERVAL 1 DAY)) AS DATE) AS day FROM windows
+)
 SELECT
-  brand_id,
-  sum(orders_placed) AS orders_placed,
-  sum(inquiries_opened) AS inquiries_opened,
-  sum(contacts_attempted) AS contacts_attempted,
-  sum(claims_opened) AS claims_opened,
-  sum(defect_claims) AS defect_claims,
-  sum(reviews_count) AS reviews_count,
-  sum(review_score_sum) AS review_score_sum,
-  sum(negative_reviews) AS negative_reviews
-FROM brand_day
-WHERE day >= CAST($from AS DATE) AND day < CAST($to AS DATE)
-GROUP BY brand_id
+  p.w,
+  d.brand_id,
+  CAST(sum(d.orders_placed) AS BIGINT) AS orders_placed,
+  CAST(sum(d.inquiries_opened) AS BIGINT) AS inquiries_opened,
+  CAST(sum(d.contacts_attempted) AS BIGINT) AS contacts_attempted,
+  CAST(sum(d.claims_opened) AS BIGINT) AS claims_opened,
+  CAST(sum(d.defect_claims) AS BIGINT) AS defect_claims,
+  CAST(sum(d.reviews_count) AS BIGINT) AS reviews_count,
+  CAST(sum(d.review_score_sum) AS BIGINT) AS review_score_sum,
+  CAST(sum(d.negative_reviews) AS BIGINT) AS negative_reviews
+FROM brand_day d
+JOIN window_days p ON p.day = d.day
+GROUP BY p.w, d.brand_id

@@ -1,9 +1,16 @@
--- Order metrics of a window (DESIGN §5): orders placed on local days [from, to), judged on what had happened by as_of: late_dispatch_rate (orders not cancelled before dispatch whose deadline passed or that were dispatched; late = dispatched after the deadline or still undispatched after it), dispatch_time_bh, shipping_issue_rate, on_time_delivery_rate, brand cancellations, and the dispatched orders claim_rate divides by.
-WITH params AS (
-  SELECT CAST($from AS DATE) AS from_day, CAST($to AS DATE) AS to_day, CAST($as_of AS TIMESTAMPTZ) AS as_of
+-- Order metrics of every window in $windows (DESIGN §5): orders placed on local days [from, to), judged on what had happened by the window's as_of: late_dispatch_rate (orders not cancelled before dispatch whose deadline passed or that were dispatched; late = dispatched after the deadline or still undispatched after it), dispatch_time_bh, shipping_issue_rate, on_time_delivery_rate, brand cancellations, and the dispatched orders claim_rate divides by. All windows in one scan: each order joins the windows its day falls in.
+WITH windows AS (
+  SELECT CAST(w->>'w' AS INTEGER) AS w, CAST(w->>'from' AS DATE) AS from_day, CAST(w->>'to' AS DATE) AS to_day,
+         CAST(w->>'as_of' AS TIMESTAMPTZ) AS as_of
+  FROM (SELECT unnest(CAST($windows AS JSON[])) AS w)
+),
+-- One row per day of each window, so that rows join their windows by a hash join on day rather than a range join.
+window_days AS (
+  SELECT w, CAST(unnest(range(from_day, to_day, INTERVAL 1 DAY)) AS DATE) AS day, as_of FROM windows
 ),
 judged AS (
   SELECT
+    p.w,
     f.brand_id,
     f.dispatch_time_bh,
     coalesce(f.dispatched_at <= p.as_of, false) AS dispatched,
@@ -15,17 +22,19 @@ judged AS (
     coalesce(f.first_shipping_issue_at <= p.as_of, false) AS had_shipping_issue,
     f.delivery_due_at IS NOT NULL AND coalesce(f.delivered_at <= p.as_of, false) AS delivered_with_due_date,
     coalesce(f.delivered_at <= f.delivery_due_at, false) AS delivered_on_time
-  FROM fct_orders f, params p
-  WHERE f.day >= p.from_day AND f.day < p.to_day
+  FROM fct_orders f
+  JOIN window_days p ON p.day = f.day
 )
 SELECT
+  w,
   brand_id,
   count(*) FILTER (NOT cancelled_before_dispatch AND (dispatched OR deadline_passed)) AS late_dispatch_denominator,
   count(*) FILTER (
     NOT cancelled_before_dispatch AND ((dispatched AND dispatched_late) OR (NOT dispatched AND deadline_passed))
   ) AS late_dispatch_numerator,
-  quantile_cont(dispatch_time_bh, 0.5) FILTER (dispatched) AS dispatch_time_p50,
-  quantile_cont(dispatch_time_bh, 0.9) FILTER (dispatched) AS dispatch_time_p90,
+  -- Both percentiles from one list-valued quantile (DuckDB computes the repeated aggregate once): one sort per group instead of two.
+  (quantile_cont(dispatch_time_bh, [0.5, 0.9]) FILTER (dispatched))[1] AS dispatch_time_p50,
+  (quantile_cont(dispatch_time_bh, [0.5, 0.9]) FILTER (dispatched))[2] AS dispatch_time_p90,
   count(dispatch_time_bh) FILTER (dispatched) AS dispatch_time_n,
   count(*) FILTER (dispatched) AS orders_dispatched,
   count(*) FILTER (dispatched AND had_shipping_issue) AS orders_with_shipping_issue,
@@ -33,4 +42,4 @@ SELECT
   count(*) FILTER (delivered_with_due_date AND delivered_on_time) AS deliveries_on_time,
   count(*) FILTER (cancelled_by_brand) AS orders_cancelled_by_brand
 FROM judged
-GROUP BY brand_id
+GROUP BY w, brand_id
