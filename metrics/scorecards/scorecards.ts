@@ -481,23 +481,48 @@ export async function getScorecard(
 }
 
 /** Every brand's scorecard for [from, to) (default: the trailing window), materialised copies when they match. */
+export interface ScorecardPage extends ScorecardList {
+  /** Scorecards of the window (for `only`: 0 or 1) before paging. */
+  total: number;
+}
+
+/**
+ * Scorecards of one window in brand_id order, a page at a time. A stored window (the standard ones) is paged in
+ * SQL, so a page costs the same at 200 brands or 20,000; any other window is computed for every brand (the
+ * percentile ranks need them all) and then paged. `only` restricts the list to one brand (brand tokens).
+ */
 export async function listScorecards(
   warehouse: Warehouse,
   dates: { from?: string; to?: string },
   options: ScorecardOptions,
-): Promise<ScorecardList> {
+  page: { limit: number; offset: number; only?: string | null } = { limit: Number.MAX_SAFE_INTEGER, offset: 0 },
+): Promise<ScorecardPage> {
   const window = requestedWindow(dates, options);
-  const stored = await warehouse.all<{ scorecard: string }>(
-    `SELECT scorecard FROM scorecards
-     WHERE window_from = CAST($from AS DATE) AND window_to = CAST($to AS DATE) ORDER BY brand_id`,
-    { from: window.from, to: window.to },
+  const only = page.only ?? null;
+  const params = { from: window.from, to: window.to, only };
+  const inWindow = `FROM scorecards WHERE window_from = CAST($from AS DATE) AND window_to = CAST($to AS DATE)`;
+  const summary = await warehouse.one<{ stored: number; total: number; window: string | null }>(
+    `SELECT count(*) AS stored, count(*) FILTER (WHERE $only IS NULL OR brand_id = $only) AS total,
+            json_extract(arg_min(scorecard, brand_id), '$.window')::VARCHAR AS window
+     ${inWindow}`,
+    params,
     options.connection,
   );
-  if (stored.length > 0) {
-    const scorecards = stored.map((row) => JSON.parse(row.scorecard) as Scorecard);
-    return { window: scorecards[0]!.window, scorecards };
+  if (summary && summary.stored > 0) {
+    const rows = await warehouse.all<{ scorecard: string }>(
+      `SELECT scorecard ${inWindow} AND ($only IS NULL OR brand_id = $only) ORDER BY brand_id LIMIT $limit OFFSET $offset`,
+      { ...params, limit: page.limit, offset: page.offset },
+      options.connection,
+    );
+    return {
+      window: JSON.parse(summary.window!) as Scorecard['window'],
+      total: summary.total,
+      scorecards: rows.map((row) => JSON.parse(row.scorecard) as Scorecard),
+    };
   }
-  return computeScorecards(warehouse, window, options);
+  const computed = await computeScorecards(warehouse, window, options);
+  const visible = only === null ? computed.scorecards : computed.scorecards.filter((card) => card.brand_id === only);
+  return { window: computed.window, total: visible.length, scorecards: visible.slice(page.offset, page.offset + page.limit) };
 }
 
 function requestedWindow(dates: { from?: string; to?: string }, options: ScorecardOptions): { from: string; to: string } {
