@@ -1,14 +1,5 @@
--- Claim metrics of every window in $windows (DESIGN §5): claim_resolution_bh (opened to closed, claims opened on local days [from, to) and closed by as_of), claims with a stage handled by the platform by as_of (claim_takeover_rate's numerator); overdue_claims: every claim opened by as_of, in the window or before, still open at as_of and older than 3 business days (overdue_at < as_of). The window figures take one scan joining each claim with the windows its day falls in; overdue_claims is computed once per distinct as_of and given to each window with that as_of.
-WITH windows AS (
-  SELECT CAST(w->>'w' AS INTEGER) AS w, CAST(w->>'from' AS DATE) AS from_day, CAST(w->>'to' AS DATE) AS to_day,
-         CAST(w->>'as_of' AS TIMESTAMPTZ) AS as_of
-  FROM (SELECT unnest(CAST($windows AS JSON[])) AS w)
-),
--- One row per day of each window, so that rows join their windows by a hash join on day rather than a range join.
-window_days AS (
-  SELECT w, CAST(unnest(range(from_day, to_day, INTERVAL 1 DAY)) AS DATE) AS day, as_of FROM windows
-),
-judged AS (
+-- Claim metrics of every window in scorecard_windows (DESIGN §5): claim_resolution_bh (opened to closed, claims opened on local days [from, to) and closed by as_of), claims with a stage handled by the platform by as_of (claim_takeover_rate's numerator); overdue_claims: every claim opened by as_of, in the window or before, still open at as_of and older than 3 business days (overdue_at < as_of). The window figures take one scan joining each claim with the windows its day falls in; overdue_claims is computed once per distinct as_of and given to each window with that as_of.
+WITH judged AS (
   SELECT
     p.w,
     f.brand_id,
@@ -16,7 +7,7 @@ judged AS (
     coalesce(f.closed_at <= p.as_of, false) AS closed,
     coalesce(f.first_platform_stage_at <= p.as_of, false) AS platform_handled
   FROM fct_claims f
-  JOIN window_days p ON p.day = f.day
+  JOIN scorecard_window_days p ON p.day = f.day
   WHERE f.opened_at IS NOT NULL
 ),
 windowed AS (
@@ -31,7 +22,7 @@ windowed AS (
   FROM judged
   GROUP BY w, brand_id
 ),
-as_ofs AS (SELECT DISTINCT as_of FROM windows),
+as_ofs AS (SELECT DISTINCT as_of FROM scorecard_windows),
 overdue_at AS (
   SELECT a.as_of, f.brand_id, count(*) AS overdue_claims
   FROM fct_claims f
@@ -42,7 +33,7 @@ overdue_at AS (
 overdue_by_window AS (
   SELECT p.w, o.brand_id, o.overdue_claims
   FROM overdue_at o
-  JOIN windows p ON p.as_of = o.as_of
+  JOIN scorecard_windows p ON p.as_of = o.as_of
 )
 SELECT
   coalesce(d.w, o.w) AS w,

@@ -1,21 +1,12 @@
--- Contact metrics of every window in $windows (DESIGN §5): contact_failure_rate = contacts attempted on local days [from, to) not answered within 1 business day, over those answered by as_of or whose deadline is ≤ as_of; consecutive_contact_failures = how many of the brand's most recent contacts decided at as_of (any attempt time up to as_of, newest first) failed in a row. The window figures take one scan joining each contact with the windows its day falls in. The streak is computed once per distinct as_of, without sorting: it is the number of decided contacts after the newest one that did not fail (by attempted_at, then contact_id), or all of them when none succeeded.
-WITH windows AS (
-  SELECT CAST(w->>'w' AS INTEGER) AS w, CAST(w->>'from' AS DATE) AS from_day, CAST(w->>'to' AS DATE) AS to_day,
-         CAST(w->>'as_of' AS TIMESTAMPTZ) AS as_of
-  FROM (SELECT unnest(CAST($windows AS JSON[])) AS w)
-),
--- One row per day of each window, so that rows join their windows by a hash join on day rather than a range join.
-window_days AS (
-  SELECT w, CAST(unnest(range(from_day, to_day, INTERVAL 1 DAY)) AS DATE) AS day, as_of FROM windows
-),
-judged AS (
+-- Contact metrics of every window in scorecard_windows (DESIGN §5): contact_failure_rate = contacts attempted on local days [from, to) not answered within 1 business day, over those answered by as_of or whose deadline is ≤ as_of; consecutive_contact_failures = how many of the brand's most recent contacts decided at as_of (any attempt time up to as_of, newest first) failed in a row. The window figures take one scan joining each contact with the windows its day falls in. The streak is computed once per distinct as_of, without sorting: it is the number of decided contacts after the newest one that did not fail (by attempted_at, then contact_id), or all of them when none succeeded.
+WITH judged AS (
   SELECT
     p.w,
     f.brand_id,
     coalesce(f.answered_at <= p.as_of, false) OR coalesce(f.answer_deadline <= p.as_of, false) AS decided,
     NOT coalesce(f.answered_at <= p.as_of AND f.answered_at <= f.answer_deadline, false) AS failed
   FROM fct_contacts f
-  JOIN window_days p ON p.day = f.day
+  JOIN scorecard_window_days p ON p.day = f.day
   WHERE f.attempted_at IS NOT NULL
 ),
 windowed AS (
@@ -27,7 +18,7 @@ windowed AS (
   FROM judged
   GROUP BY w, brand_id
 ),
-as_ofs AS (SELECT DISTINCT as_of FROM windows),
+as_ofs AS (SELECT DISTINCT as_of FROM scorecard_windows),
 decided_at AS (
   SELECT
     a.as_of,
@@ -63,7 +54,7 @@ streaks AS (
 streaks_by_window AS (
   SELECT p.w, s.brand_id, s.consecutive_failures
   FROM streaks s
-  JOIN windows p ON p.as_of = s.as_of
+  JOIN scorecard_windows p ON p.as_of = s.as_of
 )
 SELECT
   coalesce(d.w, s.w) AS w,

@@ -1,12 +1,4 @@
--- Counts of every window in $windows from the brand_day rollup (DESIGN §5 orders_placed, inquiries_opened, contacts_attempted, claims_opened, reviews_count, avg_review_score, negative_review_rate, and the numerators fixed at an entity's first event): exact, since they depend only on that first event, dated within the window. The sums are cast back to BIGINT (they fit): a HUGEINT column costs more to hand to JavaScript than the query itself.
-WITH windows AS (
-  SELECT CAST(w->>'w' AS INTEGER) AS w, CAST(w->>'from' AS DATE) AS from_day, CAST(w->>'to' AS DATE) AS to_day
-  FROM (SELECT unnest(CAST($windows AS JSON[])) AS w)
-),
--- One row per day of each window, so that rows join their windows by a hash join on day rather than a range join.
-window_days AS (
-  SELECT w, CAST(unnest(range(from_day, to_day, INTERVAL 1 DAY)) AS DATE) AS day FROM windows
-)
+-- Counts of every window in scorecard_windows from the brand_day rollup (DESIGN §5 orders_placed, inquiries_opened, contacts_attempted, claims_opened, reviews_count, avg_review_score, negative_review_rate, and the numerators fixed at an entity's first event): exact, since they depend only on that first event, dated within the window. The sums are cast back to BIGINT (they fit): a HUGEINT column costs more to hand to JavaScript than the query itself.
 SELECT
   p.w,
   d.brand_id,
@@ -19,5 +11,5 @@ SELECT
   CAST(sum(d.review_score_sum) AS BIGINT) AS review_score_sum,
   CAST(sum(d.negative_reviews) AS BIGINT) AS negative_reviews
 FROM brand_day d
-JOIN window_days p ON p.day = d.day
+JOIN scorecard_window_days p ON p.day = d.day
 GROUP BY p.w, d.brand_id

@@ -1,14 +1,5 @@
--- Inquiry metrics of every window in $windows (DESIGN §5): sla_rate (first brand answer by the deadline of 2 business days, over inquiries answered by the brand or whose deadline is ≤ as_of; a platform-only answer is a miss), answer_time_bh, takeover_rate, for inquiries opened on local days [from, to); open_unanswered and overdue_unanswered: every inquiry opened by as_of, in the window or before, not answered by anyone nor closed at as_of (overdue: deadline < as_of). The window figures take one scan joining each inquiry with the windows its day falls in; the state at as_of is computed once per distinct as_of (the current 7, 28 and 90-day windows share theirs) and given to each window with that as_of.
-WITH windows AS (
-  SELECT CAST(w->>'w' AS INTEGER) AS w, CAST(w->>'from' AS DATE) AS from_day, CAST(w->>'to' AS DATE) AS to_day,
-         CAST(w->>'as_of' AS TIMESTAMPTZ) AS as_of
-  FROM (SELECT unnest(CAST($windows AS JSON[])) AS w)
-),
--- One row per day of each window, so that rows join their windows by a hash join on day rather than a range join.
-window_days AS (
-  SELECT w, CAST(unnest(range(from_day, to_day, INTERVAL 1 DAY)) AS DATE) AS day, as_of FROM windows
-),
-judged AS (
+-- Inquiry metrics of every window in scorecard_windows (DESIGN §5): sla_rate (first brand answer by the deadline of 2 business days, over inquiries answered by the brand or whose deadline is ≤ as_of; a platform-only answer is a miss), answer_time_bh, takeover_rate, for inquiries opened on local days [from, to); open_unanswered and overdue_unanswered: every inquiry opened by as_of, in the window or before, not answered by anyone nor closed at as_of (overdue: deadline < as_of). The window figures take one scan joining each inquiry with the windows its day falls in; the state at as_of is computed once per distinct as_of (the current 7, 28 and 90-day windows share theirs) and given to each window with that as_of.
+WITH judged AS (
   SELECT
     p.w,
     f.brand_id,
@@ -19,7 +10,7 @@ judged AS (
     coalesce(f.first_brand_answer_at <= f.answer_deadline, false) AS brand_answered_in_time,
     coalesce(f.answer_deadline <= p.as_of, false) AS deadline_reached
   FROM fct_inquiries f
-  JOIN window_days p ON p.day = f.day
+  JOIN scorecard_window_days p ON p.day = f.day
   WHERE f.opened_at IS NOT NULL
 ),
 windowed AS (
@@ -37,7 +28,7 @@ windowed AS (
   FROM judged
   GROUP BY w, brand_id
 ),
-as_ofs AS (SELECT DISTINCT as_of FROM windows),
+as_ofs AS (SELECT DISTINCT as_of FROM scorecard_windows),
 open_at AS (
   SELECT
     a.as_of,
@@ -52,7 +43,7 @@ open_at AS (
 open_by_window AS (
   SELECT p.w, o.brand_id, o.open_unanswered, o.overdue_unanswered
   FROM open_at o
-  JOIN windows p ON p.as_of = o.as_of
+  JOIN scorecard_windows p ON p.as_of = o.as_of
 )
 SELECT
   coalesce(d.w, o.w) AS w,

@@ -1,14 +1,5 @@
--- Order metrics of every window in $windows (DESIGN §5): orders placed on local days [from, to), judged on what had happened by the window's as_of: late_dispatch_rate (orders not cancelled before dispatch whose deadline passed or that were dispatched; late = dispatched after the deadline or still undispatched after it), dispatch_time_bh, shipping_issue_rate, on_time_delivery_rate, brand cancellations, and the dispatched orders claim_rate divides by. All windows in one scan: each order joins the windows its day falls in.
-WITH windows AS (
-  SELECT CAST(w->>'w' AS INTEGER) AS w, CAST(w->>'from' AS DATE) AS from_day, CAST(w->>'to' AS DATE) AS to_day,
-         CAST(w->>'as_of' AS TIMESTAMPTZ) AS as_of
-  FROM (SELECT unnest(CAST($windows AS JSON[])) AS w)
-),
--- One row per day of each window, so that rows join their windows by a hash join on day rather than a range join.
-window_days AS (
-  SELECT w, CAST(unnest(range(from_day, to_day, INTERVAL 1 DAY)) AS DATE) AS day, as_of FROM windows
-),
-judged AS (
+-- Order metrics of every window in scorecard_windows (DESIGN §5): orders placed on local days [from, to), judged on what had happened by the window's as_of: late_dispatch_rate (orders not cancelled before dispatch whose deadline passed or that were dispatched; late = dispatched after the deadline or still undispatched after it), dispatch_time_bh, shipping_issue_rate, on_time_delivery_rate, brand cancellations, and the dispatched orders claim_rate divides by. All windows in one scan: each order joins the windows its day falls in.
+WITH judged AS (
   SELECT
     p.w,
     f.brand_id,
@@ -23,7 +14,7 @@ judged AS (
     f.delivery_due_at IS NOT NULL AND coalesce(f.delivered_at <= p.as_of, false) AS delivered_with_due_date,
     coalesce(f.delivered_at <= f.delivery_due_at, false) AS delivered_on_time
   FROM fct_orders f
-  JOIN window_days p ON p.day = f.day
+  JOIN scorecard_window_days p ON p.day = f.day
 )
 SELECT
   w,
