@@ -512,10 +512,9 @@ export async function listScorecards(
   const only = page.only ?? null;
   const params = { from: window.from, to: window.to, only };
   const inWindow = `FROM scorecards WHERE window_from = CAST($from AS DATE) AND window_to = CAST($to AS DATE)`;
-  const summary = await warehouse.one<{ stored: number; total: number; window: string | null }>(
-    `SELECT count(*) AS stored, count(*) FILTER (WHERE $only IS NULL OR brand_id = $only) AS total,
-            json_extract(arg_min(scorecard, brand_id), '$.window')::VARCHAR AS window
-     ${inWindow}`,
+  // Counts only: reading the scorecard column of every brand here cost more than the page itself.
+  const summary = await warehouse.one<{ stored: number; total: number }>(
+    `SELECT count(*) AS stored, count(*) FILTER (WHERE $only IS NULL OR brand_id = $only) AS total ${inWindow}`,
     params,
     options.connection,
   );
@@ -525,11 +524,15 @@ export async function listScorecards(
       { ...params, limit: page.limit, offset: page.offset },
       options.connection,
     );
-    return {
-      window: JSON.parse(summary.window!) as Scorecard['window'],
-      total: summary.total,
-      scorecards: rows.map((row) => JSON.parse(row.scorecard) as Scorecard),
-    };
+    const scorecards = rows.map((row) => JSON.parse(row.scorecard) as Scorecard);
+    // An empty page still says which window (and as_of) it is of.
+    const first =
+      scorecards[0] ??
+      (JSON.parse(
+        (await warehouse.one<{ scorecard: string }>(`SELECT scorecard ${inWindow} LIMIT 1`, { from: window.from, to: window.to }, options.connection))!
+          .scorecard,
+      ) as Scorecard);
+    return { window: first.window, total: summary.total, scorecards };
   }
   const computed = await computeScorecards(warehouse, window, options);
   const visible = only === null ? computed.scorecards : computed.scorecards.filter((card) => card.brand_id === only);

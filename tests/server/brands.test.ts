@@ -64,6 +64,8 @@ describe('brands and scorecards', () => {
     };
     expect({ total: page.total, offset: page.offset, limit: page.limit }).toEqual({ total: 3, offset: 1, limit: 2 });
     expect(page.scorecards.map((card) => card.brand_id)).toEqual(['B2', 'B3']);
+    const past = (await (await get('/api/scorecards?offset=10', server.tokens.admin)).json()) as ScorecardList & { total: number };
+    expect({ total: past.total, scorecards: past.scorecards, window: past.window }).toEqual({ total: 3, scorecards: [], window: page.window });
     const tooMany = await get('/api/scorecards?limit=5000', server.tokens.admin);
     expect(tooMany.status).toBe(400);
     expect(((await tooMany.json()) as { detail: string }).detail).toMatch(/limit/);
