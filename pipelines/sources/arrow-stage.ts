@@ -8,7 +8,7 @@ import { sqlIdent } from './validation-sql.ts';
  * Timestamps and dates travel as integers and are turned back into SQL types by the view `stage`.
  */
 
-type Landing = { duck: DuckDBType; ddl: string; read: (field: Field) => string; convert?: (value: unknown) => DuckDBValue };
+type Landing = { duck: DuckDBType; ddl: string; read: (field: Field) => string; convert: (value: unknown) => DuckDBValue };
 
 const MICROS_PER: Record<number, bigint> = {
   [TimeUnit.SECOND]: 1_000_000n,
@@ -86,9 +86,8 @@ export async function stageArrow(
         const lines: DuckDBValue[] = new Array(size);
         for (let i = 0; i < size; i++) lines[i] = BigInt(line + offset + i + 1);
         chunk.setColumnValues(0, lines);
-        fields.forEach((field, column) => {
+        landings.forEach(({ convert }, column) => {
           const vector = batch.getChildAt(column)!;
-          const convert = landings[column]!.convert!;
           const values: DuckDBValue[] = new Array(size);
           for (let i = 0; i < size; i++) values[i] = convert(vector.get(offset + i));
           chunk.setColumnValues(column + 1, values);

@@ -60,7 +60,9 @@ export function listIngestFiles(paths: string[]): string[] {
     walk(path);
   }
   // Brands first, so that events of a file delivered together with its brands find them known.
-  return files.sort((a, b) => Number(!isBrandsFile(a)) - Number(!isBrandsFile(b)) || a.localeCompare(b));
+  const brandsFirst = files.map((path) => ({ path, events: !isBrandsFile(path) }));
+  brandsFirst.sort((a, b) => Number(a.events) - Number(b.events) || a.path.localeCompare(b.path));
+  return brandsFirst.map((file) => file.path);
 }
 
 function isBrandsFile(path: string): boolean {
@@ -175,13 +177,16 @@ interface LoadRequest {
 /** Inside the file's transaction: what `stageFile` read is validated and stored. */
 async function loadFile(connection: DuckDBConnection, request: LoadRequest) {
   const ndjson = request.format === 'ndjson';
-  if (ndjson) await stageJsonLines(connection, { batch: request.batch, stream: request.stream, source: request.path });
+  const rejectedWhileStaging = ndjson
+    ? await stageJsonLines(connection, { batch: request.batch, stream: request.stream, source: request.path })
+    : 0;
   return loadStaged(connection, {
     stream: request.stream,
     batch: request.batch,
     source: request.path,
     timeZone: request.timeZone,
     rawSource: ndjson ? JSON_LINE_RAW_SOURCE : undefined,
+    rejectedWhileStaging,
   });
 }
 
@@ -230,11 +235,14 @@ async function stageFile(connection: DuckDBConnection, request: LoadRequest): Pr
 
 /**
  * From `ingest_stage_lines` (`_line`, `line` text, `_ok` whether it is a JSON object): quarantines the lines that
- * are not JSON objects (blank lines are not rows) and creates view `ingest_stage` of the stream's fields. Shared by
- * NDJSON files and NDJSON request bodies so that both read JSON the same way.
+ * are not JSON objects (blank lines are not rows) and creates view `ingest_stage` of the stream's fields; returns how
+ * many lines it quarantined. Shared by NDJSON files and NDJSON request bodies so that both read JSON the same way.
  */
-export async function stageJsonLines(connection: DuckDBConnection, load: { batch: number; stream: Stream; source: string }): Promise<void> {
-  await connection.run(
+export async function stageJsonLines(
+  connection: DuckDBConnection,
+  load: { batch: number; stream: Stream; source: string },
+): Promise<number> {
+  const quarantined = await connection.runAndReadAll(
     `INSERT INTO quarantine SELECT $batch, $stream, $source, _line, NULL, 'not a JSON object', left(line, 10000), now()
      FROM ${STAGE}_lines WHERE NOT _ok AND trim(coalesce(line, '')) <> ''`,
     { batch: load.batch, stream: load.stream, source: load.source },
@@ -245,6 +253,7 @@ export async function stageJsonLines(connection: DuckDBConnection, load: { batch
       .map((name) => `line->>${sqlLiteralJsonPath(name)} AS ${sqlIdent(name)}`)
       .join(', ')} FROM ${STAGE}_lines WHERE _ok`,
   );
+  return Number(quarantined.getRowObjectsJS()[0]?.Count ?? 0);
 }
 
 /** `rawSource` for loadStaged after stageJsonLines: a rejected row is quarantined with its original line. */
@@ -272,6 +281,8 @@ export interface StagedLoad {
   timeZone: string;
   /** SQL giving the original text of rejected row `c` (default: the staged row as JSON). */
   rawSource?: string;
+  /** Rows already quarantined while staging (NDJSON lines that are not JSON objects), counted as read and rejected. */
+  rejectedWhileStaging?: number;
 }
 
 /**
@@ -308,10 +319,7 @@ async function loadValidated(connection: DuckDBConnection, load: StagedLoad) {
   const written = async (sql: string, params: Record<string, string | number>) =>
     Number((await connection.runAndReadAll(sql, params)).getRowObjectsJS()[0]?.Count ?? 0);
 
-  const jsonRejects = await count(
-    `SELECT count(*) AS n FROM quarantine WHERE batch_id = $batch AND field IS NULL AND reason = 'not a JSON object'`,
-    batch,
-  );
+  const jsonRejects = load.rejectedWhileStaging ?? 0;
   const staged = await count(`SELECT count(*) AS n FROM ${STAGE}`);
   await connection.run(`DROP TABLE IF EXISTS ${CHECKED}`);
   // Stored event_ids are found by a semi-join that hashes the file's ids, not the history's (the history grows;

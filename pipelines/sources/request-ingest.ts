@@ -76,13 +76,15 @@ async function ingestRequestNow(warehouse: Warehouse, request: IngestRequest): P
   try {
     return await warehouse.transaction(async (connection) => {
       const batch = await nextBatch(warehouse, connection);
-      await stageBody(connection, request, batch, source);
+      const ndjson = request.format === 'ndjson';
+      const rejectedWhileStaging = ndjson ? await stageJsonLines(connection, { batch, stream: request.stream, source }) : 0;
       const counts = await loadStaged(connection, {
         stream: request.stream,
         batch,
         source,
         timeZone: request.timeZone,
-        rawSource: request.format === 'ndjson' ? JSON_LINE_RAW_SOURCE : undefined,
+        rawSource: ndjson ? JSON_LINE_RAW_SOURCE : undefined,
+        rejectedWhileStaging,
       });
       const result: RequestIngestResult = {
         batch,
@@ -99,7 +101,7 @@ async function ingestRequestNow(warehouse: Warehouse, request: IngestRequest): P
       }
       await recordRequest(connection, request, result, receivedAt);
       return result;
-    });
+    }, { prepare: (connection) => readBody(connection, request) });
   } catch (error) {
     let result: RequestIngestResult;
     if (error instanceof AtomicRejection) result = error.result;
@@ -114,8 +116,12 @@ async function ingestRequestNow(warehouse: Warehouse, request: IngestRequest): P
   }
 }
 
-/** Creates view `ingest_stage` (with `_line` = 0-based index) from the request body. */
-async function stageBody(connection: DuckDBConnection, request: IngestRequest, batch: number, source: string): Promise<void> {
+/**
+ * Before the transaction (temp tables fill faster outside one, see Warehouse.transaction): the body into this
+ * connection's temp tables; for Arrow, view `ingest_stage` with `_line` = 0-based index; for NDJSON, the lines
+ * that stageJsonLines turns into that view inside the transaction.
+ */
+async function readBody(connection: DuckDBConnection, request: IngestRequest): Promise<void> {
   if (request.format === 'arrow') {
     try {
       await stageArrow(connection, request.body, `${STAGE}_rows`);
@@ -126,7 +132,6 @@ async function stageBody(connection: DuckDBConnection, request: IngestRequest, b
     return;
   }
   await stageNdjsonLines(connection, request.body);
-  await stageJsonLines(connection, { batch, stream: request.stream, source });
 }
 
 /**
