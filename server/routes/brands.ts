@@ -37,7 +37,7 @@ export function registerBrandRoutes(app: FastifyInstance, services: Services): v
   api.get('/api/scorecards', {
     onRequest: requireRole('GET /api/scorecards'),
     schema: {
-      summary: "Every brand's scorecard for a window (default: the trailing 28 days, as materialised by the last refresh)",
+      summary: "Brands' scorecards for a window, a page at a time (default: the trailing 28 days, as materialised by the last refresh)",
       tags: ['scorecards'],
       querystring: WindowQuerySchema.extend(PageQuerySchema.shape),
       response: { 200: ScorecardPageSchema, ...problems(400, 401, 403, 429, 500) },
