@@ -1,6 +1,6 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BusinessCalendar } from '../metrics/calendar/calendar.ts';
@@ -61,7 +61,10 @@ interface Measured {
   label: string;
   olistOrders: number;
   importSeconds: number;
+  /** CPU seconds of this process (DuckDB's threads included): unlike wall time, hardly moved by other load. */
+  importCpu: number;
   refreshSeconds: number;
+  refreshCpu: number;
   againSeconds: number;
   againNew: number;
   stored: Record<string, number>;
@@ -72,11 +75,15 @@ async function measure(label: string, dir: string): Promise<Measured> {
   const warehouse = await Warehouse.open(join(work, `${label.replace(/\W+/g, '-')}.duckdb`));
   try {
     log(`${label}: import ${dir}`);
+    let cpu = process.cpuUsage();
     const result = await importOlist(warehouse, dir, { onProgress: log });
+    const importCpu = cpuSeconds(process.cpuUsage(cpu));
     const failed = result.files.filter((file) => file.outcome !== 'ingested');
     if (failed.length > 0) throw new Error(`${label}: ${failed.map((file) => `${file.stream} ${file.outcome} ${file.error ?? ''}`).join('; ')}`);
     log(`${label}: refresh`);
+    cpu = process.cpuUsage();
     const refreshed = await refresh(warehouse, { now: NOW, calendar: new BusinessCalendar(CONFIG.calendar) });
+    const refreshCpu = cpuSeconds(process.cpuUsage(cpu));
     log(`${label}: import again`);
     const again = await importOlist(warehouse, dir);
     const counts = (await warehouse.one<Record<string, number>>(
@@ -89,7 +96,9 @@ async function measure(label: string, dir: string): Promise<Measured> {
       label,
       olistOrders: result.source.olist_orders,
       importSeconds: result.seconds,
+      importCpu,
       refreshSeconds: refreshed.seconds,
+      refreshCpu,
       againSeconds: again.seconds,
       againNew: again.files.reduce((sum, file) => sum + file.accepted, 0),
       stored: stored as Record<string, number>,
@@ -100,7 +109,11 @@ async function measure(label: string, dir: string): Promise<Measured> {
   }
 }
 
+const loadAtStart = loadavg()[0]!;
 const sample = resolve(values.sample!);
+function cpuSeconds(usage: NodeJS.CpuUsage): number {
+  return (usage.user + usage.system) / 1e6;
+}
 if (!existsSync(join(sample, FILES.orders))) throw new Error(`no Olist sample at ${sample} (--sample DIR)`);
 const runs: Measured[] = [await measure('sample', sample)];
 if (values.dir) runs.push(await measure(`--dir ${values.dir}`, resolve(values.dir)));
@@ -120,14 +133,16 @@ Command: \`${command}\` · ${machineLine()}
 then the ordinary file ingest (validation, quarantine, dedup); then \`refresh\`; then the same import again, which
 must store nothing (its files have the same content). "sample × N" is the sample of \`shared/datasets/olist\` copied N
 times under fresh ids, a stand-in for the full public dataset (about 100,000 orders) when it is not at hand.
+The machine is shared: its 1-minute load average was ${fmt(loadAtStart, 1)} when this run started, so the wall times
+carry other people's work; the CPU seconds (this process, DuckDB's threads included) hardly do.
 
 ${table(
-  ['data', 'Olist orders', 'import', 'refresh', 'import again (new rows)', 'brands', 'orders stream', 'shipments stream', 'reviews stream', 'orders (facts)', 'quarantined'],
+  ['data', 'Olist orders', 'import (CPU)', 'refresh (CPU)', 'import again (new rows)', 'brands', 'orders stream', 'shipments stream', 'reviews stream', 'orders (facts)', 'quarantined'],
   runs.map((run) => [
     run.label,
     fmt(run.olistOrders),
-    `${fmt(run.importSeconds, 2)} s`,
-    `${fmt(run.refreshSeconds, 2)} s`,
+    `${fmt(run.importSeconds, 2)} s (${fmt(run.importCpu, 2)} s)`,
+    `${fmt(run.refreshSeconds, 2)} s (${fmt(run.refreshCpu, 2)} s)`,
     `${fmt(run.againSeconds, 2)} s (${fmt(run.againNew)})`,
     fmt(run.stored.brands!),
     fmt(run.stored.orders!),

@@ -113,7 +113,11 @@ export type ScorecardWindow = z.infer<typeof WindowSchema>;
  * empty (denominator 0, value null; n 0), their counts read 0 only because a count cannot be null, and they are
  * not ranked. Applies to `metrics` and `previous.metrics` alike.
  */
-export const NoDataSchema = z.array(z.enum(METRIC_KEYS as [MetricKey, ...MetricKey[]]));
+export const NoDataSchema = z
+  .array(z.enum(METRIC_KEYS as [MetricKey, ...MetricKey[]]))
+  .describe(
+    'Metrics with no data: the installation never received any event of their source (inquiries, contacts, claims, shipping issues, reviews). Their rates and durations are empty and their counts read 0 only because a count cannot be null',
+  );
 
 export const ScorecardSchema = z.object({
   brand_id: z.string(),

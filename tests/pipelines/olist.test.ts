@@ -1,5 +1,5 @@
 import { DuckDBInstance } from '@duckdb/node-api';
-import { appendFileSync, copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BusinessCalendar } from '../../metrics/calendar/calendar.ts';
@@ -8,6 +8,7 @@ import type { Scorecard } from '../../metrics/scorecards/schema.ts';
 import { rateMetric } from '../../metrics/scorecards/scorecards.ts';
 import { parseConfig } from '../../pipelines/config.ts';
 import { importOlist, type OlistImportResult } from '../../pipelines/sources/olist/olist-import.ts';
+import { Warehouse } from '../../pipelines/warehouse/database.ts';
 import { tempDir } from '../helpers/event-files.ts';
 import { bearer, startServer, type TestServer } from '../server/test-server.ts';
 
@@ -111,6 +112,23 @@ async function scorecard(brandId: string): Promise<Scorecard> {
   expect(response.status).toBe(200);
   return (await response.json()) as Scorecard;
 }
+
+describe('import-olist on a folder that is not an Olist one', () => {
+  it('says which file is missing or which column, and writes nothing', async () => {
+    const warehouse = await Warehouse.open(':memory:');
+    try {
+      const empty = tempDir('brandscore-olist-empty-');
+      await expect(importOlist(warehouse, empty)).rejects.toThrow(/olist_orders_dataset\.csv: not found/);
+      for (const file of ['olist_orders_dataset.csv', 'olist_order_items_dataset.csv', 'olist_order_reviews_dataset.csv', 'olist_sellers_dataset.csv']) {
+        writeFileSync(join(empty, file), 'order_id,seller_id\nx,y\n');
+      }
+      await expect(importOlist(warehouse, empty)).rejects.toThrow(/olist_orders_dataset\.csv: missing columns order_status, order_purchase_timestamp/);
+      expect(await warehouse.one(`SELECT (SELECT count(*) FROM raw_orders) + (SELECT count(*) FROM brands) AS n`)).toEqual({ n: 0 });
+    } finally {
+      warehouse.close();
+    }
+  });
+});
 
 describe.skipIf(!HAVE_DATA)(`import-olist on the sample (${DATA})`, () => {
   beforeAll(async () => {
