@@ -8,9 +8,9 @@ import { addDays, daysBetween, parseIsoDate } from '../calendar/zoned-time.ts';
 import {
   RANKED_KEYS,
   type CountMetric,
-  type MetricKey,
   type DurationMetric,
   type MeanMetric,
+  type MetricKey,
   type Metrics,
   type PercentileRank,
   type RankedKey,
