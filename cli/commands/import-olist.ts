@@ -1,4 +1,4 @@
-import { importOlist, OLIST_TIME_ZONE } from '../../pipelines/sources/olist/olist-import.ts';
+import { checkOlistFolder, importOlist, OLIST_TIME_ZONE } from '../../pipelines/sources/olist/olist-import.ts';
 import { loadConfig } from '../../pipelines/config.ts';
 import { DEFAULT_DB_PATH, Warehouse } from '../../pipelines/warehouse/database.ts';
 import { progress, type Command } from '../command.ts';
@@ -19,6 +19,7 @@ export const importOlistCommand: Command = {
     } catch {
       throw new Error(`unknown time zone '${timeZone}'`);
     }
+    checkOlistFolder(dir);
     const warehouse = await Warehouse.open((values.db as string | undefined) ?? DEFAULT_DB_PATH);
     try {
       const result = await importOlist(warehouse, dir, { timeZone, outDir: values.out as string | undefined, onProgress: progress });

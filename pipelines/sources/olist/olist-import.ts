@@ -79,9 +79,7 @@ export async function importOlist(warehouse: Warehouse, dir: string, options: Ol
   const started = performance.now();
   const progress = options.onProgress ?? (() => undefined);
   const timeZone = options.timeZone ?? OLIST_TIME_ZONE;
-  for (const { file } of Object.values(OLIST_FILES)) {
-    if (!existsSync(join(dir, file))) throw new OlistImportError(`${join(dir, file)}: not found (an Olist folder holds ${listFiles()})`);
-  }
+  checkOlistFolder(dir);
   const outDir = options.outDir ? resolve(options.outDir) : mkdtempSync(join(tmpdir(), 'brandscore-olist-'));
   mkdirSync(outDir, { recursive: true });
   try {
@@ -129,6 +127,13 @@ async function writeEventFiles(warehouse: Warehouse, dir: string, outDir: string
   } finally {
     // Temp tables end with their connection.
     connection.closeSync();
+  }
+}
+
+/** Throws OlistImportError naming the first Olist file that `dir` lacks. */
+export function checkOlistFolder(dir: string): void {
+  for (const { file } of Object.values(OLIST_FILES)) {
+    if (!existsSync(join(dir, file))) throw new OlistImportError(`${join(dir, file)}: not found (an Olist folder holds ${listFiles()})`);
   }
 }
 
