@@ -1,6 +1,7 @@
 import type { Command } from '../command.ts';
 import { demoCommand } from './demo.ts';
 import { generateCommand } from './generate.ts';
+import { importOlistCommand } from './import-olist.ts';
 import { ingestCommand } from './ingest.ts';
 import { refreshCommand } from './refresh.ts';
 import { scorecardCommand } from './scorecard.ts';
@@ -13,6 +14,7 @@ export const commands: Command[] = [
   serveCommand,
   demoCommand,
   ingestCommand,
+  importOlistCommand,
   refreshCommand,
   scorecardCommand,
   generateCommand,

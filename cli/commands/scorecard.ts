@@ -40,6 +40,7 @@ export function formatScorecard(scorecard: Scorecard): string {
   const header = ['metric', `${window.from} – ${window.to}`, `previous ${previous.window.from} – ${previous.window.to}`, 'pct rank'];
   const rows = (Object.keys(scorecard.metrics) as (keyof Metrics)[]).map((key) => {
     const rank = (RANKED_KEYS as readonly string[]).includes(key) ? scorecard.percentile_ranks[key as RankedKey] : undefined;
+    if (scorecard.no_data.includes(key)) return [key, 'no data', 'no data', ''];
     return [
       key,
       formatMetric(scorecard.metrics[key]),
@@ -52,6 +53,7 @@ export function formatScorecard(scorecard: Scorecard): string {
   return [
     title,
     `window ${window.from} to ${window.to} (exclusive), as of ${window.as_of}; durations in business hours`,
+    ...(scorecard.no_data.length > 0 ? ['no data: nothing of this kind was ever received (not zero)'] : []),
     '',
     line(header),
     line(widths.map((width) => '-'.repeat(width))),

@@ -107,12 +107,25 @@ export const WindowSchema = z.object({
 });
 export type ScorecardWindow = z.infer<typeof WindowSchema>;
 
+/**
+ * Metrics whose source the installation has never received anything from (no inquiry, contact, claim, shipping
+ * issue or review at all — an import of data that has none): "no data", not zero. Their rates and durations are
+ * empty (denominator 0, value null; n 0), their counts read 0 only because a count cannot be null, and they are
+ * not ranked. Applies to `metrics` and `previous.metrics` alike.
+ */
+export const NoDataSchema = z
+  .array(z.enum(METRIC_KEYS as [MetricKey, ...MetricKey[]]))
+  .describe(
+    'Metrics with no data: the installation never received any event of their source (inquiries, contacts, claims, shipping issues, reviews). Their rates and durations are empty and their counts read 0 only because a count cannot be null',
+  );
+
 export const ScorecardSchema = z.object({
   brand_id: z.string(),
   /** Reference data; name null and status 'unknown' for a brand seen in events but not in `brands`. */
   brand: z.object({ name: z.string().nullable(), status: z.enum([...BRAND_STATUSES, 'unknown']) }),
   window: WindowSchema,
   metrics: MetricsSchema,
+  no_data: NoDataSchema,
   /** The window of equal length just before, for trends. */
   previous: z.object({ window: WindowSchema, metrics: MetricsSchema }),
   percentile_ranks: z.object(

@@ -10,6 +10,7 @@ import {
   type CountMetric,
   type DurationMetric,
   type MeanMetric,
+  type MetricKey,
   type Metrics,
   type PercentileRank,
   type RankedKey,
@@ -222,6 +223,42 @@ function metricsFrom(f: Figures): Metrics {
 
 const EMPTY_METRICS = metricsFrom({});
 
+/** The metrics each source feeds (fed_sources.sql names the sources): without the source, they are "no data". */
+const METRICS_BY_SOURCE: Record<string, MetricKey[]> = {
+  orders: ['orders_placed', 'late_dispatch_rate', 'dispatch_time_bh', 'on_time_delivery_rate', 'brand_cancel_rate'],
+  shipping_issues: ['shipping_issue_rate'],
+  inquiries: ['inquiries_opened', 'sla_rate', 'answer_time_bh', 'open_unanswered', 'overdue_unanswered', 'takeover_rate'],
+  contacts: ['contacts_attempted', 'contact_failure_rate', 'consecutive_contact_failures'],
+  claims: ['claims_opened', 'claim_rate', 'defect_claim_rate', 'claim_resolution_bh', 'overdue_claims', 'claim_takeover_rate'],
+  reviews: ['reviews_count', 'avg_review_score', 'negative_review_rate'],
+};
+
+/** Metric keys whose source the installation has never received anything from, in METRIC order. */
+export async function unfedMetrics(warehouse: Warehouse, connection?: DuckDBConnection): Promise<MetricKey[]> {
+  const fed = (await warehouse.one<Record<string, boolean>>(sql('fed_sources.sql'), undefined, connection)) ?? {};
+  const keys = new Set(Object.entries(METRICS_BY_SOURCE).flatMap(([source, keys]) => (fed[source] ? [] : keys)));
+  return (Object.keys(EMPTY_METRICS) as MetricKey[]).filter((key) => keys.has(key));
+}
+
+/** Metrics with the unfed ones emptied: a rate with no denominator, a duration or mean over nothing; counts stay 0. */
+function withoutUnfed(metrics: Metrics, unfed: readonly MetricKey[]): Metrics {
+  if (unfed.length === 0) return metrics;
+  const out: Record<string, Metrics[MetricKey]> = { ...metrics };
+  for (const key of unfed) {
+    const metric = metrics[key];
+    if ('denominator' in metric) out[key] = rateMetric(0, 0);
+    else if ('p50' in metric) out[key] = { p50: null, p90: null, n: 0 };
+    else if ('n' in metric) out[key] = { value: null, n: 0 };
+  }
+  return out as Metrics;
+}
+
+/** A stored scorecard, as materialised by a refresh before `no_data` existed or after. */
+function storedScorecard(json: string): Scorecard {
+  const scorecard = JSON.parse(json) as Scorecard;
+  return scorecard.no_data ? scorecard : { ...scorecard, no_data: [] };
+}
+
 /** The figure a metric is ranked by, and the volume behind it. */
 function rankInput(metrics: Metrics, key: RankedKey): { score: number | null; volume: number } {
   const metric = metrics[key];
@@ -315,7 +352,8 @@ export async function computeScorecards(
   const previous = previousWindow(options.calendar, window, options.now);
   const [current, before] = await metricsByWindows(warehouse, [window, previous], options.connection);
   const brands = await readBrands(warehouse, options.connection);
-  return assembleScorecards({ window, previous, current: current!, before: before!, brands, include: options.include });
+  const unfed = await unfedMetrics(warehouse, options.connection);
+  return assembleScorecards({ window, previous, current: current!, before: before!, brands, unfed, include: options.include });
 }
 
 async function readBrands(warehouse: Warehouse, connection?: DuckDBConnection): Promise<Map<string, BrandRow>> {
@@ -330,11 +368,13 @@ function assembleScorecards(input: {
   current: Map<string, Metrics>;
   before: Map<string, Metrics>;
   brands: Map<string, BrandRow>;
+  unfed: MetricKey[];
   include?: string[];
 }): ScorecardList {
-  const { window, previous, current, before, brands: known } = input;
+  const { window, previous, before, brands: known, unfed } = input;
+  const current = new Map([...input.current].map(([brandId, metrics]) => [brandId, withoutUnfed(metrics, unfed)]));
   for (const brandId of [...known.keys(), ...(input.include ?? [])]) {
-    if (!current.has(brandId)) current.set(brandId, EMPTY_METRICS);
+    if (!current.has(brandId)) current.set(brandId, withoutUnfed(EMPTY_METRICS, unfed));
   }
   const ranks = percentileRanks(current);
   const scorecards = [...current.keys()].sort().map(
@@ -345,7 +385,8 @@ function assembleScorecards(input: {
         brand: brand ? { name: brand.name, status: brand.status } : { name: null, status: 'unknown' },
         window,
         metrics: current.get(brandId)!,
-        previous: { window: previous, metrics: before.get(brandId) ?? EMPTY_METRICS },
+        no_data: unfed,
+        previous: { window: previous, metrics: withoutUnfed(before.get(brandId) ?? EMPTY_METRICS, unfed) },
         percentile_ranks: ranks.get(brandId)!,
       };
     },
@@ -400,6 +441,7 @@ export async function materialiseScorecards(
     connection,
   );
   const brands = await readBrands(warehouse, connection);
+  const unfed = await unfedMetrics(warehouse, connection);
   let written = 0;
   for (const [index, { days, window, previous }] of standard.entries()) {
     const { scorecards } = assembleScorecards({
@@ -408,6 +450,7 @@ export async function materialiseScorecards(
       current: metrics[2 * index]!,
       before: metrics[2 * index + 1]!,
       brands,
+      unfed,
     });
     // Appended row by row: parsing one JSON array of every scorecard in SQL, then casting each back to text,
     // took 0.4 s per window at 4,500 brands.
@@ -487,7 +530,7 @@ export async function getScorecard(
     { brand: brandId, from: window.from, to: window.to },
     options.connection,
   );
-  if (stored) return JSON.parse(stored.scorecard) as Scorecard;
+  if (stored) return storedScorecard(stored.scorecard);
   return computeScorecard(warehouse, brandId, window, options);
 }
 
@@ -524,7 +567,7 @@ export async function listScorecards(
       { ...params, limit: page.limit, offset: page.offset },
       options.connection,
     );
-    const scorecards = rows.map((row) => JSON.parse(row.scorecard) as Scorecard);
+    const scorecards = rows.map((row) => storedScorecard(row.scorecard));
     // An empty page still says which window (and as_of) it is of.
     const first =
       scorecards[0] ??
