@@ -2,6 +2,8 @@ import type { Command } from '../command.ts';
 import { demoCommand } from './demo.ts';
 import { generateCommand } from './generate.ts';
 import { ingestCommand } from './ingest.ts';
+import { onboardingCommand } from './onboarding.ts';
+import { recommendCommand } from './recommend.ts';
 import { refreshCommand } from './refresh.ts';
 import { scorecardCommand } from './scorecard.ts';
 import { serveCommand, startCommand } from './serve.ts';
@@ -15,6 +17,8 @@ export const commands: Command[] = [
   ingestCommand,
   refreshCommand,
   scorecardCommand,
+  recommendCommand,
+  onboardingCommand,
   generateCommand,
   tokenCommand,
 ];

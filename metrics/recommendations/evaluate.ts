@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { Warehouse } from '../../pipelines/warehouse/database.ts';
 import type { BusinessCalendar } from '../calendar/calendar.ts';
 import { addDays } from '../calendar/zoned-time.ts';
-import { listScorecards, resolveWindow } from '../scorecards/scorecards.ts';
+import { listScorecards, resolveWindow, ScorecardWindowError } from '../scorecards/scorecards.ts';
 import { decideAction, isWorseThan, judgeMetrics, judgeRetrain, judgeUnreachable } from './judge.ts';
 import { policyHash, type Policy } from './policy.ts';
 import {
@@ -40,6 +40,7 @@ export interface EvaluateOptions {
 export async function evaluateRecommendations(warehouse: Warehouse, options: EvaluateOptions): Promise<Evaluation> {
   const { calendar, policy, now } = options;
   const asOfDate = options.asOfDate ?? calendar.localDateOf(now);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(asOfDate)) throw new ScorecardWindowError(`as_of: expected a YYYY-MM-DD date, got '${asOfDate}'`);
   const window = resolveWindow(calendar, { from: addDays(asOfDate, -policy.delisting.window_days), to: asOfDate }, now);
 
   return warehouse.transaction(async (connection) => {
