@@ -21,7 +21,6 @@ export const onboardingCommand: Command = {
     const warehouse = await Warehouse.open((values.db as string | undefined) ?? DEFAULT_DB_PATH);
     try {
       const asOfDate = values['as-of'] as string | undefined;
-      if (asOfDate !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(asOfDate)) throw new Error(`--as-of: expected a YYYY-MM-DD date, got '${asOfDate}'`);
       const checklist = await onboardingChecklist(warehouse, brandId, { now: new Date(), calendar, policy, asOfDate });
       if (!checklist) throw new Error(`unknown brand '${brandId}': not in the brands reference data`);
       console.log(values.json ? JSON.stringify(checklist, null, 2) : formatChecklist(checklist));

@@ -20,6 +20,8 @@ export const recommendCommand: Command = {
     const warehouse = await Warehouse.open((values.db as string | undefined) ?? DEFAULT_DB_PATH);
     try {
       const now = new Date();
+      const asOfDate = values['as-of'] as string | undefined;
+      if (asOfDate !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(asOfDate)) throw new Error(`--as-of: expected a YYYY-MM-DD date, got '${asOfDate}'`);
       progress('refreshing facts…');
       await refresh(warehouse, { now, calendar });
       progress('evaluating brands…');
@@ -27,7 +29,7 @@ export const recommendCommand: Command = {
         now,
         calendar,
         policy,
-        asOfDate: values['as-of'] as string | undefined,
+        asOfDate,
         triggeredBy: 'cli',
       });
       const list = await listRecommendations(warehouse, { asOfDate: evaluation.as_of_date });

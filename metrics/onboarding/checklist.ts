@@ -3,7 +3,7 @@ import type { BusinessCalendar } from '../calendar/calendar.ts';
 import { addDays, daysBetween } from '../calendar/zoned-time.ts';
 import { policyHash, type Policy } from '../recommendations/policy.ts';
 import type { Metrics } from '../scorecards/schema.ts';
-import { computeScorecard } from '../scorecards/scorecards.ts';
+import { computeScorecard, ScorecardWindowError } from '../scorecards/scorecards.ts';
 import type { OnboardingChecklist, PerformanceCriterion, ProfileCriterion, Verdict } from './schema.ts';
 
 /**
@@ -97,7 +97,7 @@ export function verdictOf(profile: ProfileCriterion[], performance: PerformanceC
   return { verdict: 'ready_to_graduate', reasons: ['every profile and performance criterion passes'] };
 }
 
-/** The checklist of one brand at `now` (or at the end of `asOfDate`), or undefined for a brand not in `brands`. */
+/** The checklist of one brand at `now` (or at the start of `asOfDate`, business zone), or undefined for a brand not in `brands`. */
 export async function onboardingChecklist(
   warehouse: Warehouse,
   brandId: string,
@@ -110,9 +110,12 @@ export async function onboardingChecklist(
     { brand: brandId },
   );
   if (!brand) return undefined;
-  // as_of: the end of asOfDate (midnight after it), or now; never later than now.
+  // as_of: the start of asOfDate (its local midnight, as for the evaluation date of a recommendation), or now.
+  if (options.asOfDate !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(options.asOfDate)) {
+    throw new ScorecardWindowError(`as_of: expected a YYYY-MM-DD date, got '${options.asOfDate}'`);
+  }
   const now = options.asOfDate
-    ? new Date(Math.min(options.now.getTime(), calendar.calendarDayOf(addDays(options.asOfDate, 1)).dayStart))
+    ? new Date(Math.min(options.now.getTime(), calendar.calendarDayOf(options.asOfDate).dayStart))
     : options.now;
   let start = brand.onboarded_at;
   let startSource: OnboardingChecklist['period']['start_source'] = 'onboarded_at';

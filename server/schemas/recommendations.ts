@@ -12,7 +12,7 @@ export const RecommendationIdParam = z.object({
 });
 
 export const OnboardingQuerySchema = z.object({
-  as_of: IsoDateParam.optional().describe('Judge the checklist at the end of this date (business time zone); default now'),
+  as_of: IsoDateParam.optional().describe('Judge the checklist at the start of this date (business time zone), as the evaluation date of a recommendation; default now'),
 });
 
 export {
