@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { Warehouse } from '../../pipelines/warehouse/database.ts';
 import type { BusinessCalendar } from '../calendar/calendar.ts';
 import { addDays } from '../calendar/zoned-time.ts';
-import { listScorecards, resolveWindow, ScorecardWindowError } from '../scorecards/scorecards.ts';
+import { computeScorecards, resolveWindow, ScorecardWindowError } from '../scorecards/scorecards.ts';
 import { decideAction, isWorseThan, judgeMetrics, judgeRetrain, judgeUnreachable } from './judge.ts';
 import { policyHash, type Policy } from './policy.ts';
 import {
@@ -44,7 +44,9 @@ export async function evaluateRecommendations(warehouse: Warehouse, options: Eva
   const window = resolveWindow(calendar, { from: addDays(asOfDate, -policy.delisting.window_days), to: asOfDate }, now);
 
   return warehouse.transaction(async (connection) => {
-    const { scorecards } = await listScorecards(warehouse, window, { now, calendar, connection });
+    // Computed for exactly this window and as_of: a materialised copy with the same dates may have been judged at
+    // another instant (a refresh after closing time judges at its own now).
+    const { scorecards } = await computeScorecards(warehouse, window, { now, calendar, connection });
     const previous = await warehouse.one<{ evaluation_id: number }>(
       `SELECT evaluation_id FROM policy_evaluations
        WHERE as_of_date BETWEEN CAST($date AS DATE) - 13 AND CAST($date AS DATE) - 7
