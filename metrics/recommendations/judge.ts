@@ -178,15 +178,16 @@ export function decideAction(
 }
 
 /**
- * Whether a brand is worse now than in a dismissed recommendation: a more severe action, a bad rate at a higher
- * level than then, unreachable now but not then, or a retraining signal it did not have. Anything else — the same
- * levels with somewhat different figures — leaves the dismissal standing.
+ * Whether a brand is worse now than in a dismissed recommendation: a more severe action, a bad rate at warn level or
+ * above that stood at a lower level then, unreachable now but not then, or a retraining signal it did not have.
+ * Anything else — the same levels with somewhat different figures, or a rate newly at watch (not significant) —
+ * leaves the dismissal standing.
  */
 export function isWorseThan(now: Pick<StoredRecommendation, 'action' | 'metrics' | 'unreachable' | 'retrain'>, dismissed: StoredRecommendation): boolean {
   if (actionRank(now.action) > actionRank(dismissed.action)) return true;
   for (const metric of now.metrics) {
     const then = dismissed.metrics.find((m) => m.rate === metric.rate);
-    if (levelRank(metric.level) > levelRank(then?.level ?? 'none')) return true;
+    if (levelRank(metric.level) >= levelRank('warn') && levelRank(metric.level) > levelRank(then?.level ?? 'none')) return true;
   }
   if (now.unreachable.unreachable && !dismissed.unreachable.unreachable) return true;
   return now.retrain.signals.some((signal) => !dismissed.retrain.signals.includes(signal));

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { refresh } from '../../metrics/refresh.ts';
 import { listRecommendations, recordDecision } from '../../metrics/recommendations/decisions.ts';
 import { evaluateRecommendations } from '../../metrics/recommendations/evaluate.ts';
-import { judgeRate } from '../../metrics/recommendations/judge.ts';
+import { isWorseThan, judgeRate } from '../../metrics/recommendations/judge.ts';
 import { parsePolicy, PolicyError } from '../../metrics/recommendations/policy.ts';
-import type { Recommendation } from '../../metrics/recommendations/schema.ts';
+import type { Recommendation, StoredRecommendation } from '../../metrics/recommendations/schema.ts';
 import { rateMetric } from '../../metrics/scorecards/scorecards.ts';
 import { Warehouse } from '../../pipelines/warehouse/database.ts';
 import { at, defaultCalendar, insertRaw, kst, upsertBrand, type RawEvent } from './raw-events.ts';
@@ -236,5 +236,30 @@ describe('a dismissed recommendation', () => {
     expect(back.suppressed_by).toBeNull();
     expect(back.action).toBe('warn');
     warehouse.close();
+  });
+});
+
+describe('"worse" than a dismissed recommendation', () => {
+  const judged = (levels: Partial<Record<string, 'none' | 'watch' | 'warn' | 'delist'>>, action: Recommendation['action']) =>
+    ({
+      recommendation_id: 1,
+      action,
+      metrics: Object.entries(levels).map(([rate, level]) => ({ rate, level })),
+      unreachable: { unreachable: false },
+      retrain: { signals: [] },
+    }) as unknown as StoredRecommendation;
+
+  it('is a more severe action, a rate newly at warn or above, newly unreachable or a new retraining signal', () => {
+    const dismissed = judged({ late_dispatch_rate: 'warn', sla_miss_rate: 'none' }, 'warn');
+    expect(isWorseThan(judged({ late_dispatch_rate: 'warn', sla_miss_rate: 'none' }, 'warn'), dismissed)).toBe(false);
+    // A rate newly at watch is not significant: the dismissal stands.
+    expect(isWorseThan(judged({ late_dispatch_rate: 'warn', sla_miss_rate: 'watch' }, 'warn'), dismissed)).toBe(false);
+    expect(isWorseThan(judged({ late_dispatch_rate: 'warn', sla_miss_rate: 'warn' }, 'warn'), dismissed)).toBe(true);
+    expect(isWorseThan(judged({ late_dispatch_rate: 'delist', sla_miss_rate: 'none' }, 'warn'), dismissed)).toBe(true);
+    expect(isWorseThan(judged({ late_dispatch_rate: 'warn' }, 'delist'), dismissed)).toBe(true);
+    expect(isWorseThan({ ...judged({ late_dispatch_rate: 'warn' }, 'warn'), unreachable: { unreachable: true } } as StoredRecommendation, dismissed)).toBe(true);
+    expect(isWorseThan({ ...judged({ late_dispatch_rate: 'warn' }, 'warn'), retrain: { signals: ['claim_takeover'] } } as StoredRecommendation, dismissed)).toBe(true);
+    // Better is not worse.
+    expect(isWorseThan(judged({ late_dispatch_rate: 'watch' }, 'watch'), dismissed)).toBe(false);
   });
 });
