@@ -23,7 +23,12 @@ type Rule = Policy['delisting']['rules'][BadRate];
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
 /** The level of one bad rate: delist / warn when significant and the Wilson lower bound is above, watch on the point estimate. */
-export function judgeRate(rate: BadRate, metric: RateMetric, rule: Rule, watchMinDenominator: number): Omit<MetricJudgement, 'evaluations_breached'> {
+export function judgeRate(
+  rate: BadRate,
+  metric: RateMetric,
+  rule: Rule,
+  watch: { min_denominator: number; min_numerator: number },
+): Omit<MetricJudgement, 'evaluations_breached'> {
   const { metric: source, inverted } = BAD_RATES[rate];
   const bad = inverted ? rateMetric(metric.denominator - metric.numerator, metric.denominator) : metric;
   const significant = bad.denominator >= rule.min_denominator;
@@ -39,13 +44,13 @@ export function judgeRate(rate: BadRate, metric: RateMetric, rule: Rule, watchMi
   } else if (significant && low > rule.warn) {
     level = 'warn';
     explanation = `${figures}: Wilson lower bound ${pct(low)} above the warn level ${pct(rule.warn)} (denominator ≥ ${rule.min_denominator})`;
-  } else if (bad.value > rule.warn && bad.denominator >= watchMinDenominator) {
+  } else if (bad.value > rule.warn && bad.denominator >= watch.min_denominator && bad.numerator >= watch.min_numerator) {
     level = 'watch';
     explanation = significant
       ? `${figures} = ${pct(bad.value)} above the warn level ${pct(rule.warn)}, but the Wilson lower bound ${pct(low)} is not`
       : `${figures} = ${pct(bad.value)} above the warn level ${pct(rule.warn)}, but the denominator is below ${rule.min_denominator}`;
   } else if (bad.value > rule.warn) {
-    explanation = `${figures} = ${pct(bad.value)}, too few to watch (denominator below ${watchMinDenominator})`;
+    explanation = `${figures} = ${pct(bad.value)}, too few to watch (watch needs ${watch.min_numerator} of at least ${watch.min_denominator})`;
   } else {
     explanation = `${figures} = ${pct(bad.value)}, within the warn level ${pct(rule.warn)}`;
   }
@@ -74,7 +79,10 @@ export function judgeMetrics(
   previous: StoredRecommendation | undefined,
 ): MetricJudgement[] {
   return BAD_RATE_KEYS.map((rate) => {
-    const judged = judgeRate(rate, metrics[BAD_RATES[rate].metric], policy.delisting.rules[rate], policy.delisting.watch_min_denominator);
+    const judged = judgeRate(rate, metrics[BAD_RATES[rate].metric], policy.delisting.rules[rate], {
+      min_denominator: policy.delisting.watch_min_denominator,
+      min_numerator: policy.delisting.watch_min_numerator,
+    });
     const breached = levelRank(judged.level) >= levelRank('warn');
     const before = previous?.metrics.find((m) => m.rate === rate)?.evaluations_breached ?? [];
     const evaluations_breached = breached ? [{ ...here, level: judged.level }, ...before].slice(0, 12) : [];

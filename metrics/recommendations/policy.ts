@@ -65,6 +65,8 @@ export const PolicySchema = z.strictObject({
        * would put every small brand on the watch list. Not in DESIGN §6; see the README.
        */
       watch_min_denominator: minimum.default(5),
+      /** …and at least this many bad events: a single late order or bad review is not a pattern to watch. */
+      watch_min_numerator: minimum.default(2),
       unreachable: z
         .strictObject({
           consecutive_contact_failures: minimum.default(3),

@@ -19,12 +19,13 @@ const calendar = defaultCalendar();
 const policy = parsePolicy({});
 const NOW = at('2024-04-10T12:00:00');
 const rules = policy.delisting.rules;
+const WATCH = { min_denominator: 5, min_numerator: 2 };
 
 describe('levels of a bad rate', () => {
   it('3 late of 5 due is watch, not warn: the denominator is below the minimum of 30', () => {
     // p = 0.6, n = 5: low = (0.6 + 0.384146 − 1.959964·√(0.048 + 0.038415)) / 1.768292 = (0.984146 − 0.576270) / 1.768292 = 0.2307.
     // The bound is even above the delist level (0.20), but 5 < 30, so only the point estimate 0.6 > 0.10 counts: watch.
-    const judged = judgeRate('late_dispatch_rate', rateMetric(3, 5), rules.late_dispatch_rate, 5);
+    const judged = judgeRate('late_dispatch_rate', rateMetric(3, 5), rules.late_dispatch_rate, WATCH);
     expect(judged.wilson_low).toBeCloseTo(0.2307, 4);
     expect(judged.significant).toBe(false);
     expect(judged.level).toBe('watch');
@@ -33,7 +34,7 @@ describe('levels of a bad rate', () => {
   it('40 late of 100 is significant, at the delist level', () => {
     // p = 0.4, n = 100: low = (0.4 + 0.019207 − 1.959964·√(0.0024 + 0.000096)) / 1.038415
     //                       = (0.419207 − 0.097921) / 1.038415 = 0.3094 > 0.20 (delist level), n = 100 ≥ 30.
-    const judged = judgeRate('late_dispatch_rate', rateMetric(40, 100), rules.late_dispatch_rate, 5);
+    const judged = judgeRate('late_dispatch_rate', rateMetric(40, 100), rules.late_dispatch_rate, WATCH);
     expect(judged.wilson_low).toBeCloseTo(0.3094, 4);
     expect(judged.level).toBe('delist');
   });
@@ -41,7 +42,7 @@ describe('levels of a bad rate', () => {
   it('20 late of 100 is at the warn level only', () => {
     // p = 0.2: low = (0.2 + 0.019207 − 1.959964·√(0.0016 + 0.000096)) / 1.038415 = (0.219207 − 0.080717) / 1.038415 = 0.1334:
     // above 0.10 (warn), not above 0.20 (delist).
-    const judged = judgeRate('late_dispatch_rate', rateMetric(20, 100), rules.late_dispatch_rate, 5);
+    const judged = judgeRate('late_dispatch_rate', rateMetric(20, 100), rules.late_dispatch_rate, WATCH);
     expect(judged.wilson_low).toBeCloseTo(0.1334, 4);
     expect(judged.level).toBe('warn');
   });
@@ -49,14 +50,17 @@ describe('levels of a bad rate', () => {
   it('judges 1 − sla_rate: 12 answered in time of 20 is 8 misses of 20', () => {
     // misses p = 0.4, n = 20: low = (0.4 + 0.096036 − 1.959964·√(0.012 + 0.002401)) / 1.192073
     //                              = (0.496036 − 0.235225) / 1.192073 = 0.2188 > 0.10 (warn), not > 0.30 (delist); 20 ≥ 20.
-    const judged = judgeRate('sla_miss_rate', rateMetric(12, 20), rules.sla_miss_rate, 5);
+    const judged = judgeRate('sla_miss_rate', rateMetric(12, 20), rules.sla_miss_rate, WATCH);
     expect([judged.numerator, judged.denominator]).toEqual([8, 20]);
     expect(judged.wilson_low).toBeCloseTo(0.2188, 4);
     expect(judged.level).toBe('warn');
   });
 
-  it('below the watch minimum a single event does not flag: 1 late of 1', () => {
-    expect(judgeRate('late_dispatch_rate', rateMetric(1, 1), rules.late_dispatch_rate, 5).level).toBe('none');
+  it('below the watch minimums a single event does not flag: 1 late of 1, 1 late of 6', () => {
+    expect(judgeRate('late_dispatch_rate', rateMetric(1, 1), rules.late_dispatch_rate, WATCH).level).toBe('none');
+    // 1 of 6 = 16.7 % > 10 %, but one late order is not a pattern.
+    expect(judgeRate('late_dispatch_rate', rateMetric(1, 6), rules.late_dispatch_rate, WATCH).level).toBe('none');
+    expect(judgeRate('late_dispatch_rate', rateMetric(2, 6), rules.late_dispatch_rate, WATCH).level).toBe('watch');
   });
 });
 

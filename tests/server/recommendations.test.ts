@@ -36,7 +36,7 @@ describe('GET /api/recommendations and POST …/decision', () => {
     // A strict policy, so that the few sample events give a recommendation: any late dispatch at all is a warn.
     const policy = parsePolicy({
       version: 'strict-test',
-      delisting: { watch_min_denominator: 1, rules: { late_dispatch_rate: { warn: 0, delist: 0, min_denominator: 1 } } },
+      delisting: { watch_min_denominator: 1, watch_min_numerator: 1, rules: { late_dispatch_rate: { warn: 0, delist: 0, min_denominator: 1 } } },
     });
     const calendar = new BusinessCalendar(parseConfig({}).calendar);
     const evaluation = await evaluateRecommendations(server.warehouse, { now: NOW, calendar, policy, triggeredBy: 'test' });
