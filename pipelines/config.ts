@@ -37,6 +37,8 @@ export const ConfigSchema = z.object({
   /** Zone in which source timestamps without an offset are read. */
   sourceTimeZone: z.string().default('Asia/Seoul'),
   inbox: z.string().default('data/inbox'),
+  /** Delisting and onboarding policy file (metrics/recommendations/policy.ts); default ./brandscore.policy.json if present. */
+  policy: z.string().optional(),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { BusinessCalendar } from '../metrics/calendar/calendar.ts';
+import { loadPolicy, type Policy } from '../metrics/recommendations/policy.ts';
 import { parseConfig, type Config } from '../pipelines/config.ts';
 import type { Warehouse } from '../pipelines/warehouse/database.ts';
 import { installAuthentication } from './auth/authenticate.ts';
@@ -13,6 +14,7 @@ import { registerHealthRoutes } from './routes/health.ts';
 import { registerIngestRoutes } from './routes/ingest.ts';
 import { registerJobRoutes } from './routes/jobs.ts';
 import { registerPageRoutes } from './routes/pages.ts';
+import { registerRecommendationRoutes } from './routes/recommendations.ts';
 import type { Services } from './services.ts';
 
 declare module 'fastify' {
@@ -29,6 +31,8 @@ export interface AppOptions {
   warehouse: Warehouse;
   /** Calendar and source time zone; default: the DESIGN defaults. */
   config?: Config;
+  /** Delisting and onboarding policy; default: the file config.policy names, else ./brandscore.policy.json, else DESIGN §6. */
+  policy?: Policy;
   /** The clock for scorecard windows, sessions and login codes. */
   now?: () => Date;
   /** BRANDSCORE_ADMIN_TOKEN: an extra admin token that is never stored. */
@@ -79,6 +83,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerBrandRoutes(app, services);
   registerIngestRoutes(app, services);
   registerJobRoutes(app, services);
+  registerRecommendationRoutes(app, services, options.policy ?? loadPolicy(config.policy, { required: config.policy !== undefined }));
   registerPageRoutes(app, services);
   return app;
 }

@@ -1,4 +1,6 @@
 import { BusinessCalendar } from '../metrics/calendar/calendar.ts';
+import { evaluateRecommendations } from '../metrics/recommendations/evaluate.ts';
+import { loadPolicy } from '../metrics/recommendations/policy.ts';
 import { refresh } from '../metrics/refresh.ts';
 import type { Config } from '../pipelines/config.ts';
 import type { JobDefinition } from '../pipelines/scheduler/scheduler.ts';
@@ -45,7 +47,20 @@ export function defineJobs(warehouse: Warehouse, config: Config, effects: JobEff
     },
   };
 
-  return [ingestJob, refreshJob];
+  // Weekly delisting evaluation (DESIGN §6, §8), Monday 06:00 business time, over the 28 days up to Sunday. It reads
+  // the facts as the refresh job left them (that job runs within 10 minutes of new data); running a refresh here too
+  // could collide with it.
+  const policy = loadPolicy(config.policy, { required: config.policy !== undefined });
+  const recommendJob: JobDefinition = {
+    name: 'recommend',
+    schedule: '0 6 * * 1',
+    run: async () => {
+      const evaluation = await evaluateRecommendations(warehouse, { now: effects.now(), calendar, policy, triggeredBy: 'schedule' });
+      return { rowsIn: evaluation.brands_evaluated, details: evaluation };
+    },
+  };
+
+  return [ingestJob, refreshJob, recommendJob];
 }
 
 /** Whether ingest (files or HTTP requests) has stored batches that the facts do not reflect yet. */

@@ -3,6 +3,8 @@ import { demoCommand } from './demo.ts';
 import { generateCommand } from './generate.ts';
 import { importOlistCommand } from './import-olist.ts';
 import { ingestCommand } from './ingest.ts';
+import { onboardingCommand } from './onboarding.ts';
+import { recommendCommand } from './recommend.ts';
 import { refreshCommand } from './refresh.ts';
 import { scorecardCommand } from './scorecard.ts';
 import { serveCommand, startCommand } from './serve.ts';
@@ -17,6 +19,8 @@ export const commands: Command[] = [
   importOlistCommand,
   refreshCommand,
   scorecardCommand,
+  recommendCommand,
+  onboardingCommand,
   generateCommand,
   tokenCommand,
 ];

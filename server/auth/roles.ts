@@ -17,6 +17,11 @@ export const ACCESS = {
   // Brand tokens may not ingest: the events are the evidence a brand is judged on, so they come from the
   // platform's systems, not from the brand.
   'POST /api/ingest/:stream': ['admin', 'ingest'],
+  // Recommendations carry merchandisers' deliberation (reasons, names), so they are for staff only; decisions are
+  // the merchandisers'. A brand may see its own onboarding checklist: it says what the brand has to fix.
+  'GET /api/recommendations': STAFF,
+  'POST /api/recommendations/:id/decision': ['admin', 'merchandiser'],
+  'GET /api/onboarding/:brand_id': [...STAFF, 'brand'],
   // Job runs and ingested files concern every brand.
   'GET /api/jobs': STAFF,
   // The pages; any signed-in role may see the index of links.

@@ -30,6 +30,8 @@ const ORDER = JSON.stringify({
   quantity: 1,
 });
 
+const DECISION = JSON.stringify({ decision: 'defer', reason: 'matrix test', decided_by: 'Matrix' });
+
 //                                                                       none wrong admin merch onb  mgr  ingest brand
 export const ACCESS_MATRIX: MatrixRow[] = [
   { route: 'GET /api/health', method: 'GET', path: '/api/health', expected: row([200, 200, 200, 200, 200, 200, 200, 200]) },
@@ -54,6 +56,22 @@ export const ACCESS_MATRIX: MatrixRow[] = [
     body: { contentType: 'application/x-ndjson', text: `${ORDER}\n` },
     expected: row([401, 401, 200, 403, 403, 403, 200, 403]),
   },
+  {
+    route: 'GET /api/recommendations',
+    method: 'GET',
+    path: '/api/recommendations',
+    expected: row([401, 401, 200, 200, 200, 200, 403, 403]),
+  },
+  // No evaluation has been run in the seeded database: roles that may decide get past access control to a 404.
+  {
+    route: 'POST /api/recommendations/{id}/decision',
+    method: 'POST',
+    path: '/api/recommendations/999999/decision',
+    body: { contentType: 'application/json', text: DECISION },
+    expected: row([401, 401, 404, 404, 403, 403, 403, 403]),
+  },
+  { route: 'GET /api/onboarding/{brand_id}', method: 'GET', path: '/api/onboarding/B1', expected: row([401, 401, 200, 200, 200, 200, 403, 200]) },
+  { route: 'GET /api/onboarding/{brand_id}', method: 'GET', path: '/api/onboarding/B2', expected: row([401, 401, 200, 200, 200, 200, 403, 403]) },
   { route: 'GET /api/jobs', method: 'GET', path: '/api/jobs', expected: row([401, 401, 200, 200, 200, 200, 403, 403]) },
   // The index page: any role; no session sends the browser to the login form.
   { route: 'GET /', method: 'GET', path: '/', expected: row([302, 302, 200, 200, 200, 200, 200, 200]) },
