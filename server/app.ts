@@ -12,6 +12,7 @@ import { registerBrandRoutes } from './routes/brands.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerIngestRoutes } from './routes/ingest.ts';
 import { registerJobRoutes } from './routes/jobs.ts';
+import { registerLoadRoutes } from './routes/load.ts';
 import { registerPageRoutes } from './routes/pages.ts';
 import type { Services } from './services.ts';
 
@@ -65,6 +66,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     sourceTimeZone: config.sourceTimeZone,
     ingestBodyLimit: options.ingestBodyLimit ?? DEFAULT_INGEST_BODY_LIMIT,
     ingestRateLimit: rateLimit ? { max: rateLimit.ingestMax, windowMs: rateLimit.windowMs } : null,
+    peakLoad: config.peakLoad,
   };
   app.decorate('credentials', credentials);
   app.addHook('onClose', async () => pool.close());
@@ -79,6 +81,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerBrandRoutes(app, services);
   registerIngestRoutes(app, services);
   registerJobRoutes(app, services);
+  registerLoadRoutes(app, services);
   registerPageRoutes(app, services);
   return app;
 }

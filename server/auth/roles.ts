@@ -17,6 +17,10 @@ export const ACCESS = {
   // Brand tokens may not ingest: the events are the evidence a brand is judged on, so they come from the
   // platform's systems, not from the brand.
   'POST /api/ingest/:stream': ['admin', 'ingest'],
+  // Peak load is marketplace-wide (no brand's figures): staff may read it, merchandisers too, since their
+  // promotions cause surges; brands and ingest may not. Staffing plans CS headcount: CS managers and admins.
+  'GET /api/load': STAFF,
+  'GET /api/staffing': ['admin', 'manager'],
   // Job runs and ingested files concern every brand.
   'GET /api/jobs': STAFF,
   // The pages; any signed-in role may see the index of links.
