@@ -49,6 +49,8 @@ export const PeakLoadSettingsSchema = z.object({
     .object({
       /** Agent minutes per inquiry of any channel (reading, looking up the order, asking the brand, answering). */
       handlingMinutes: z.number().positive().default(8),
+      /** Inquiries are answered within this many business days of their business date (DESIGN §5: 2). */
+      answerWithinBusinessDays: z.int().min(0).max(10).default(2),
       /** Productive hours of one agent's business day (a 9-hour day less lunch). */
       productiveHours: z.number().positive().max(24).default(8),
       /** Share of paid time lost to breaks, training, meetings and absence. */

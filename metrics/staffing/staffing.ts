@@ -28,7 +28,7 @@ export interface StaffingDay {
   inquiries: number;
   /** Upper end of the forecast's prediction interval; null for past days. */
   inquiries_high: number | null;
-  /** Inquiries to answer on this business day: its own and those of the closed days just before it. */
+  /** Inquiries to answer on this business day: a 1/(answerWithin + 1) share of each intake still due (see below). */
   workload_inquiries: number;
   workload_hours: number;
   agents_needed: number;
@@ -96,9 +96,14 @@ export async function computeStaffing(
   }
 
   const forecast = await forecastLoad(warehouse, { calendar, now, connection });
-  // Closed days before `from` hand their inquiries to its first business day.
+  // The intake of the answerWithin business days before `from` (and of the closed days before those) is still
+  // being answered in the window: start that far back.
   let lead = dates.from;
-  while (lead > addDays(dates.from, -14) && !calendar.isBusinessDay(addDays(lead, -1))) lead = addDays(lead, -1);
+  for (let businessDays = 0; businessDays <= settings.answerWithinBusinessDays && lead > addDays(dates.from, -60); ) {
+    lead = addDays(lead, -1);
+    if (calendar.isBusinessDay(lead)) businessDays++;
+  }
+  while (lead > addDays(dates.from, -60) && !calendar.isBusinessDay(addDays(lead, -1))) lead = addDays(lead, -1);
   const pastTo = dates.to < today ? dates.to : today;
   const actual =
     lead < pastTo
@@ -127,6 +132,11 @@ export async function computeStaffing(
 
   const days: StaffingDay[] = [];
   const phoneHours: PhoneHour[] = [];
+  // Inquiries arriving on a closed day count on the next business day (their business date). Each business
+  // date's intake is due by the close of the answerWithin-th business day after it, and is spread evenly over those
+  // answerWithin + 1 days: a schedule that meets every deadline without making Monday carry the whole weekend.
+  const span = settings.answerWithinBusinessDays + 1;
+  const intake: { inquiries: number; high: number }[] = [];
   let carried = 0;
   let carriedHigh = 0;
   for (let date = lead; date < dates.to; date = addDays(date, 1)) {
@@ -138,13 +148,18 @@ export async function computeStaffing(
     const businessDay = calendar.isBusinessDay(date);
     carried += dayInquiries;
     carriedHigh += dayHigh;
-    if (date < dates.from) continue;
-    const workload = businessDay ? carried : 0;
-    const workloadHigh = businessDay ? carriedHigh : 0;
+    let workload = 0;
+    let workloadHigh = 0;
     if (businessDay) {
+      intake.push({ inquiries: carried, high: carriedHigh });
       carried = 0;
       carriedHigh = 0;
+      for (const share of intake.slice(-span)) {
+        workload += share.inquiries / span;
+        workloadHigh += share.high / span;
+      }
     }
+    if (date < dates.from) continue;
     const workloadHours = (workload * settings.handlingMinutes) / 60;
     const needed = agentsForWorkload(workloadHours, settings);
     days.push({

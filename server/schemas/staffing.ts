@@ -27,6 +27,7 @@ export const StaffingSchema = z.object({
   window: z.object({ from: z.iso.date(), to: z.iso.date(), time_zone: z.string() }),
   settings: z.object({
     handlingMinutes: z.number(),
+    answerWithinBusinessDays: z.int(),
     productiveHours: z.number(),
     shrinkage: z.number(),
     phoneHandlingSeconds: z.number(),
@@ -50,7 +51,9 @@ export const StaffingSchema = z.object({
       orders: z.number(),
       inquiries: z.number(),
       inquiries_high: z.number().nullable(),
-      workload_inquiries: z.number().describe("This business day's inquiries and those of the closed days before it"),
+      workload_inquiries: z
+        .number()
+        .describe('Inquiries to answer this business day: an equal share of each intake still within its answer deadline'),
       workload_hours: z.number(),
       agents_needed: z.int(),
       agents_needed_high: z.int().nullable(),
