@@ -69,7 +69,8 @@ export class StaffingWindowError extends Error {
 
 /** Agents for `hours` of work: hours ÷ (productive hours × (1 − shrinkage)), rounded up. */
 export function agentsForWorkload(hours: number, settings: StaffingSettings): number {
-  return Math.ceil(hours / (settings.productiveHours * (1 - settings.shrinkage)) - 1e-9);
+  // The tolerance keeps 16.8 h / 5.6 h (= 3.0000000000000004 in floating point) at 3 agents.
+  return Math.max(0, Math.ceil(hours / (settings.productiveHours * (1 - settings.shrinkage)) - 1e-9));
 }
 
 export async function computeStaffing(
@@ -190,7 +191,7 @@ export async function computeStaffing(
         target: settings.phoneServiceLevel,
         answerSeconds: settings.phoneAnswerSeconds,
       });
-      const scheduled = Math.ceil(requirement.agents / (1 - settings.shrinkage) - 1e-9);
+      const scheduled = Math.max(0, Math.ceil(requirement.agents / (1 - settings.shrinkage) - 1e-9));
       const minutes = Number(hour.bucket.slice(14, 16)) + (start - Date.parse(hour.start)) / 60_000;
       phoneHours.push({
         date,
