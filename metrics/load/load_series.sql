@@ -7,10 +7,17 @@ WITH buckets AS (
   FROM (SELECT unnest(CAST($buckets AS JSON[])) AS b)
 ),
 span AS (SELECT min(bucket_start) AS window_start, max(bucket_end) AS window_end FROM buckets),
+-- Every quarter hour of the window with its bucket: rows find their bucket by a hash join on epoch_ms // 900000
+-- (bucket bounds are local midnights or hours, and every zone's offset is a multiple of 15 minutes), which was
+-- several times faster than an ASOF or range join.
+slots AS (
+  SELECT bucket, unnest(range(epoch_ms(bucket_start) // 900000, epoch_ms(bucket_end) // 900000)) AS slot
+  FROM buckets
+),
 orders AS (
   SELECT b.bucket, count(*) AS orders_placed
   FROM (SELECT placed_at FROM fct_orders, span WHERE placed_at >= window_start AND placed_at < window_end) f
-  ASOF JOIN buckets b ON f.placed_at >= b.bucket_start
+  JOIN slots b ON b.slot = epoch_ms(f.placed_at) // 900000
   GROUP BY b.bucket
 ),
 cancellations AS (
@@ -23,7 +30,7 @@ cancellations AS (
     SELECT cancelled_at, cancelled_by FROM fct_orders, span
     WHERE cancelled_at >= window_start AND cancelled_at < window_end
   ) f
-  ASOF JOIN buckets b ON f.cancelled_at >= b.bucket_start
+  JOIN slots b ON b.slot = epoch_ms(f.cancelled_at) // 900000
   GROUP BY b.bucket
 ),
 -- Address changes are kept in the facts only as counts per order, so their times come from the events, limited to
@@ -38,7 +45,7 @@ address_changes AS (
     WHERE type = 'address_changed' AND occurred_at >= window_start AND occurred_at < window_end
       AND ingest_batch <= coalesce((SELECT max(last_batch) FROM refresh_state), -1)
   ) r
-  ASOF JOIN buckets b ON r.occurred_at >= b.bucket_start
+  JOIN slots b ON b.slot = epoch_ms(r.occurred_at) // 900000
   GROUP BY b.bucket
 ),
 inquiries AS (
@@ -65,19 +72,19 @@ inquiries AS (
     FROM fct_inquiries, span
     WHERE opened_at >= window_start AND opened_at < window_end
   ) f
-  ASOF JOIN buckets b ON f.opened_at >= b.bucket_start
+  JOIN slots b ON b.slot = epoch_ms(f.opened_at) // 900000
   GROUP BY b.bucket
 ),
 claims AS (
   SELECT b.bucket, count(*) AS claims_opened
   FROM (SELECT opened_at FROM fct_claims, span WHERE opened_at >= window_start AND opened_at < window_end) f
-  ASOF JOIN buckets b ON f.opened_at >= b.bucket_start
+  JOIN slots b ON b.slot = epoch_ms(f.opened_at) // 900000
   GROUP BY b.bucket
 ),
 contacts AS (
   SELECT b.bucket, count(*) AS contacts_attempted
   FROM (SELECT attempted_at FROM fct_contacts, span WHERE attempted_at >= window_start AND attempted_at < window_end) f
-  ASOF JOIN buckets b ON f.attempted_at >= b.bucket_start
+  JOIN slots b ON b.slot = epoch_ms(f.attempted_at) // 900000
   GROUP BY b.bucket
 ),
 -- The backlog as a running sum: inquiries open at the window start, plus those opened, less those resolved (first
@@ -99,7 +106,7 @@ open_at_start AS (
 backlog_moves AS (
   SELECT b.bucket, count(*) AS moves
   FROM (SELECT opened_at AS t FROM lifetimes, span WHERE opened_at >= window_start) m
-  ASOF JOIN buckets b ON m.t >= b.bucket_start
+  JOIN slots b ON b.slot = epoch_ms(m.t) // 900000
   GROUP BY b.bucket
   UNION ALL
   SELECT b.bucket, -count(*) AS moves
@@ -107,7 +114,7 @@ backlog_moves AS (
     SELECT resolved_at AS t FROM lifetimes, span
     WHERE resolved_at >= window_start AND resolved_at < least(window_end, $as_of)
   ) m
-  ASOF JOIN buckets b ON m.t >= b.bucket_start
+  JOIN slots b ON b.slot = epoch_ms(m.t) // 900000
   GROUP BY b.bucket
 ),
 backlog AS (
