@@ -81,7 +81,7 @@ export function loadVolumeChart(
   const layers: Record<string, unknown>[] = [
     {
       data: { values: actual },
-      mark: { type: 'line', color: colour, strokeWidth: 2, point: load.window.grain === 'day' ? { size: 18 } : false },
+      mark: { type: 'line', color: colour, strokeWidth: 2, point: load.window.grain === 'day' ? { size: 18, color: colour } : false },
       encoding: {
         x,
         y: { field: 'value', type: 'quantitative', title: name },
