@@ -35,7 +35,7 @@ export function agentsNeededChart(staffing: Staffing): TopLevelSpec {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: {
       text: 'CS agents needed per business day',
-      subtitle: `${s.handlingMinutes} min per inquiry, ${s.productiveHours} productive h per agent, ${Math.round(s.shrinkage * 100)}% shrinkage; red line: ${s.agents} agents configured; ticks: upper end of the forecast`,
+      subtitle: `${s.handling_minutes} min per inquiry, ${s.productive_hours} productive h per agent, ${Math.round(s.shrinkage * 100)}% shrinkage; red line: ${s.agents} agents configured; ticks: upper end of the forecast`,
       anchor: 'start',
     },
     width: WIDTH,
@@ -95,7 +95,7 @@ export function phoneAgentsChart(staffing: Staffing): TopLevelSpec {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: {
       text: 'Phone agents to schedule per hour (Erlang C)',
-      subtitle: `${Math.round(s.phoneServiceLevel * 100)}% answered within ${s.phoneAnswerSeconds} s, ${s.phoneHandlingSeconds} s per call, ${Math.round(s.shrinkage * 100)}% shrinkage; ${s.phoneAgents} configured; red: more needed`,
+      subtitle: `${Math.round(s.phone_service_level * 100)}% answered within ${s.phone_answer_seconds} s, ${s.phone_handling_seconds} s per call, ${Math.round(s.shrinkage * 100)}% shrinkage; ${s.phone_agents} configured; red: more needed`,
       anchor: 'start',
     },
     width: WIDTH,

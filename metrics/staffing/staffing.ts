@@ -55,12 +55,39 @@ export interface PhoneHour {
 
 export interface Staffing {
   window: { from: string; to: string; time_zone: string };
-  settings: StaffingSettings;
+  /** The staffing settings in force, in the API's snake_case. */
+  settings: StaffingParameters;
   /** Phone share of inquiries and hourly profile, learnt over [profile.from, profile.to). */
   phone_profile: { from: string; to: string; phone_share: number; calls: number };
   forecast: LoadForecast;
   days: StaffingDay[];
   phone_hours: PhoneHour[];
+}
+
+export interface StaffingParameters {
+  handling_minutes: number;
+  answer_within_business_days: number;
+  productive_hours: number;
+  shrinkage: number;
+  phone_handling_seconds: number;
+  phone_service_level: number;
+  phone_answer_seconds: number;
+  agents: number;
+  phone_agents: number;
+}
+
+export function staffingParameters(settings: StaffingSettings): StaffingParameters {
+  return {
+    handling_minutes: settings.handlingMinutes,
+    answer_within_business_days: settings.answerWithinBusinessDays,
+    productive_hours: settings.productiveHours,
+    shrinkage: settings.shrinkage,
+    phone_handling_seconds: settings.phoneHandlingSeconds,
+    phone_service_level: settings.phoneServiceLevel,
+    phone_answer_seconds: settings.phoneAnswerSeconds,
+    agents: settings.agents,
+    phone_agents: settings.phoneAgents,
+  };
 }
 
 export class StaffingWindowError extends Error {
@@ -208,7 +235,7 @@ export async function computeStaffing(
   }
   return {
     window: { from: dates.from, to: dates.to, time_zone: calendar.timeZone },
-    settings,
+    settings: staffingParameters(settings),
     phone_profile: { from: profileFrom, to: today, phone_share: phoneShare, calls },
     forecast,
     days,

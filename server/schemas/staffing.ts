@@ -25,17 +25,19 @@ const ForecastSeriesSchema = z.object({
 
 export const StaffingSchema = z.object({
   window: z.object({ from: z.iso.date(), to: z.iso.date(), time_zone: z.string() }),
-  settings: z.object({
-    handlingMinutes: z.number(),
-    answerWithinBusinessDays: z.int(),
-    productiveHours: z.number(),
-    shrinkage: z.number(),
-    phoneHandlingSeconds: z.number(),
-    phoneServiceLevel: z.number(),
-    phoneAnswerSeconds: z.number(),
-    agents: z.int(),
-    phoneAgents: z.int(),
-  }).describe('The peakLoad.staffing settings in force (camelCase, as in the config file)'),
+  settings: z
+    .object({
+      handling_minutes: z.number(),
+      answer_within_business_days: z.int(),
+      productive_hours: z.number(),
+      shrinkage: z.number(),
+      phone_handling_seconds: z.number(),
+      phone_service_level: z.number(),
+      phone_answer_seconds: z.number(),
+      agents: z.int(),
+      phone_agents: z.int(),
+    })
+    .describe('The peakLoad.staffing settings in force'),
   phone_profile: z.object({ from: z.iso.date(), to: z.iso.date(), phone_share: z.number(), calls: z.int() }),
   forecast: z.object({
     history: z.object({ from: z.iso.date(), to: z.iso.date() }),

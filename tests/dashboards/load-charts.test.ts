@@ -5,7 +5,7 @@ import { backlogChart, inquiryChannelsChart, loadVolumeChart, selfServiceChart, 
 import { agentsNeededChart, phoneAgentsChart } from '../../dashboards/charts/staffing.ts';
 import type { SeriesForecast } from '../../metrics/forecast/forecast.ts';
 import type { Load, LoadBucket } from '../../metrics/load/load.ts';
-import type { Staffing } from '../../metrics/staffing/staffing.ts';
+import { staffingParameters, type Staffing } from '../../metrics/staffing/staffing.ts';
 import { parseConfig } from '../../pipelines/config.ts';
 
 /** The chart builders on a small load and staffing object: each spec compiles and renders to SVG with its labels. */
@@ -48,7 +48,7 @@ const forecast: SeriesForecast = {
 
 const staffing = {
   window: { from: '2024-12-02', to: '2024-12-04', time_zone: 'Asia/Seoul' },
-  settings: parseConfig({}).peakLoad.staffing,
+  settings: staffingParameters(parseConfig({}).peakLoad.staffing),
   days: [
     { date: '2024-12-02', business_day: true, source: 'actual', orders: 900, inquiries: 90, inquiries_high: null, workload_inquiries: 90, workload_hours: 12, agents_needed: 3, agents_needed_high: null, agents_configured: 10, shortfall: 0 },
     { date: '2024-12-03', business_day: true, source: 'forecast', orders: 1100, inquiries: 500, inquiries_high: 600, workload_inquiries: 500, workload_hours: 66.7, agents_needed: 12, agents_needed_high: 15, agents_configured: 10, shortfall: 2 },
