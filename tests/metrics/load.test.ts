@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { computeLoad, type LoadBucket } from '../../metrics/load/load.ts';
+import { bucketsOf, computeLoad, type LoadBucket } from '../../metrics/load/load.ts';
 import { detectSurges } from '../../metrics/load/surges.ts';
 import { refresh } from '../../metrics/refresh.ts';
 import { parseConfig } from '../../pipelines/config.ts';
@@ -152,6 +152,19 @@ describe('load series per hour', () => {
     expect(load.series[23]!.orders_placed).toBe(1);
     // The daily peaks are still days.
     expect(load.peaks[0]!.date).toBe('2024-03-04');
+  });
+
+  it('follows daylight saving time in zones that have it', () => {
+    // New York: clocks go forward at 02:00 on 2024-03-10 (23 hours) and back at 02:00 on 2024-11-03 (25 hours).
+    const spring = bucketsOf('America/New_York', { from: '2024-03-10', to: '2024-03-11' }, 'hour');
+    expect(spring).toHaveLength(23);
+    expect(spring.slice(1, 3).map((b) => b.bucket)).toEqual(['2024-03-10T01:00-05:00', '2024-03-10T03:00-04:00']);
+    const autumn = bucketsOf('America/New_York', { from: '2024-11-03', to: '2024-11-04' }, 'hour');
+    expect(autumn).toHaveLength(25);
+    expect(autumn.slice(1, 3).map((b) => b.bucket)).toEqual(['2024-11-03T01:00-04:00', '2024-11-03T01:00-05:00']);
+    // A day bucket spans the local day: 23 hours in spring.
+    const [day] = bucketsOf('America/New_York', { from: '2024-03-10', to: '2024-03-11' }, 'day');
+    expect(Date.parse(day!.end) - Date.parse(day!.start)).toBe(23 * 3_600_000);
   });
 
   it('refuses empty and over-long windows', async () => {
