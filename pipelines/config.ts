@@ -32,6 +32,43 @@ export const CalendarSettingsSchema = z.object({
 });
 export type CalendarSettings = z.infer<typeof CalendarSettingsSchema>;
 
+/** Peak load, surge detection, forecast and CS staffing (metrics/load, metrics/forecast, metrics/staffing). */
+export const PeakLoadSettingsSchema = z.object({
+  surge: z
+    .object({
+      /** A surge starts on a day whose trailing mean of orders over `recentDays` is at least `factor` times … */
+      factor: z.number().gt(1).default(1.5),
+      recentDays: z.int().min(1).max(28).default(7),
+      /** … the mean of the `baselineDays` before those days. */
+      baselineDays: z.int().min(7).max(91).default(28),
+    })
+    .prefault({}),
+  /** Days of the busiest-days list (`peaks`). */
+  peakDays: z.int().min(1).max(31).default(5),
+  staffing: z
+    .object({
+      /** Agent minutes per inquiry of any channel (reading, looking up the order, asking the brand, answering). */
+      handlingMinutes: z.number().positive().default(8),
+      /** Inquiries are answered within this many business days of their business date (DESIGN §5: 2). */
+      answerWithinBusinessDays: z.int().min(0).max(10).default(2),
+      /** Productive hours of one agent's business day (a 9-hour day less lunch). */
+      productiveHours: z.number().positive().max(24).default(8),
+      /** Share of paid time lost to breaks, training, meetings and absence. */
+      shrinkage: z.number().min(0).lt(1).default(0.3),
+      /** Phone: average handling time of a call, seconds (talk + hold + wrap-up). */
+      phoneHandlingSeconds: z.number().positive().default(300),
+      /** Phone: share of calls to answer within `phoneAnswerSeconds` (Erlang C). */
+      phoneServiceLevel: z.number().gt(0).lt(1).default(0.8),
+      phoneAnswerSeconds: z.number().positive().default(20),
+      /** CS headcount on a business day (DESIGN §1: CS headcount was to grow to 10). */
+      agents: z.int().min(0).default(10),
+      /** Of them, on the phones in every open hour. */
+      phoneAgents: z.int().min(0).default(2),
+    })
+    .prefault({}),
+});
+export type PeakLoadSettings = z.infer<typeof PeakLoadSettingsSchema>;
+
 export const ConfigSchema = z.object({
   calendar: CalendarSettingsSchema.prefault({}),
   /** Zone in which source timestamps without an offset are read. */
@@ -39,6 +76,7 @@ export const ConfigSchema = z.object({
   inbox: z.string().default('data/inbox'),
   /** Delisting and onboarding policy file (metrics/recommendations/policy.ts); default ./brandscore.policy.json if present. */
   policy: z.string().optional(),
+  peakLoad: PeakLoadSettingsSchema.prefault({}),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 

@@ -13,6 +13,7 @@ import { registerBrandRoutes } from './routes/brands.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerIngestRoutes } from './routes/ingest.ts';
 import { registerJobRoutes } from './routes/jobs.ts';
+import { registerLoadRoutes } from './routes/load.ts';
 import { registerPageRoutes } from './routes/pages.ts';
 import { registerRecommendationRoutes } from './routes/recommendations.ts';
 import type { Services } from './services.ts';
@@ -69,6 +70,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     sourceTimeZone: config.sourceTimeZone,
     ingestBodyLimit: options.ingestBodyLimit ?? DEFAULT_INGEST_BODY_LIMIT,
     ingestRateLimit: rateLimit ? { max: rateLimit.ingestMax, windowMs: rateLimit.windowMs } : null,
+    peakLoad: config.peakLoad,
   };
   app.decorate('credentials', credentials);
   app.addHook('onClose', async () => pool.close());
@@ -84,6 +86,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerIngestRoutes(app, services);
   registerJobRoutes(app, services);
   registerRecommendationRoutes(app, services, options.policy ?? loadPolicy(config.policy, { required: config.policy !== undefined }));
+  registerLoadRoutes(app, services);
   registerPageRoutes(app, services);
   return app;
 }

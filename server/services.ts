@@ -1,4 +1,5 @@
 import type { BusinessCalendar } from '../metrics/calendar/calendar.ts';
+import type { PeakLoadSettings } from '../pipelines/config.ts';
 import type { Warehouse } from '../pipelines/warehouse/database.ts';
 import type { Credentials } from './auth/credentials.ts';
 import type { ConnectionPool } from './connection-pool.ts';
@@ -17,4 +18,6 @@ export interface Services {
   ingestBodyLimit: number;
   /** Ingest requests per rate-limit window and credential; null when rate limiting is off. */
   ingestRateLimit: { max: number; windowMs: number } | null;
+  /** Surge thresholds and staffing parameters (config `peakLoad`). */
+  peakLoad: PeakLoadSettings;
 }

@@ -22,6 +22,10 @@ export const ACCESS = {
   'GET /api/recommendations': STAFF,
   'POST /api/recommendations/:id/decision': ['admin', 'merchandiser'],
   'GET /api/onboarding/:brand_id': [...STAFF, 'brand'],
+  // Peak load is marketplace-wide (no brand's figures): staff may read it, merchandisers too, since their
+  // promotions cause surges; brands and ingest may not. Staffing plans CS headcount: CS managers and admins.
+  'GET /api/load': STAFF,
+  'GET /api/staffing': ['admin', 'manager'],
   // Job runs and ingested files concern every brand.
   'GET /api/jobs': STAFF,
   // The pages; any signed-in role may see the index of links.

@@ -72,6 +72,9 @@ export const ACCESS_MATRIX: MatrixRow[] = [
   },
   { route: 'GET /api/onboarding/{brand_id}', method: 'GET', path: '/api/onboarding/B1', expected: row([401, 401, 200, 200, 200, 200, 403, 200]) },
   { route: 'GET /api/onboarding/{brand_id}', method: 'GET', path: '/api/onboarding/B2', expected: row([401, 401, 200, 200, 200, 200, 403, 403]) },
+  { route: 'GET /api/load', method: 'GET', path: '/api/load', expected: row([401, 401, 200, 200, 200, 200, 403, 403]) },
+  // The forecast needs history: the seeded sample is a week, so an allowed caller gets 422, not 200.
+  { route: 'GET /api/staffing', method: 'GET', path: '/api/staffing', expected: row([401, 401, 422, 403, 403, 422, 403, 403]) },
   { route: 'GET /api/jobs', method: 'GET', path: '/api/jobs', expected: row([401, 401, 200, 200, 200, 200, 403, 403]) },
   // The index page: any role; no session sends the browser to the login form.
   { route: 'GET /', method: 'GET', path: '/', expected: row([302, 302, 200, 200, 200, 200, 200, 200]) },
