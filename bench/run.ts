@@ -130,7 +130,7 @@ try {
   }
   const peaks: [string, number][] = [
     ...Object.entries(pipeline?.peak_mib ?? {}).map(([phase, mib]) => [`CLI ${phase.replace(/_/g, ' ')}`, mib] as [string, number]),
-    ...(ingest ? [['file-ingest benchmark process', ingest.peak_mib] as [string, number]] : []),
+    ...(ingest ? [['file-ingest benchmark process (raw loads and ingestFile)', ingest.peak_mib] as [string, number]] : []),
     ...(api ? [['server', api.peak_mib] as [string, number]] : []),
   ];
   const top = peaks.reduce<[string, number] | undefined>((a, b) => (a && a[1] >= b[1] ? a : b), undefined);
