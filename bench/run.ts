@@ -1,8 +1,7 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { cpus, release, totalmem } from 'node:os';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { addDays } from '../metrics/calendar/zoned-time.ts';
@@ -28,6 +27,8 @@ mkdirSync(results);
 const database = join(work, 'bench.duckdb');
 const env = { ...process.env, BENCH_RESULTS: results, BENCH_COMMAND: command };
 const runStarted = performance.now();
+// The machine may be shared: its load beside the figures says whether they were measured alone.
+const loadAtStart = loadavg()[0]!;
 const elapsed = () => {
   const s = Math.round((performance.now() - runStarted) / 1000);
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
@@ -143,7 +144,8 @@ try {
 Command: \`${command}\` (${fmt(Number(orders))} orders${failed ? '; **some benchmarks failed, see below**' : ''}), run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC.
 
 Machine: ${cpus().length} cores (${cpu}), ${fmt(totalmem() / 2 ** 30, 1)} GiB RAM, Linux ${release()}; Node ${process.version};
-${await duckdbVersion()}.
+${await duckdbVersion()}. Load average (1 min) at the start of the run ${fmt(loadAtStart, 1)}, at its end ${fmt(loadavg()[0]!, 1)}
+(above ${cpus().length}, other work shared the machine and the times are longer than alone).
 
 ${table(['goal', 'target', 'measured', 'met?'], goals)}
 
