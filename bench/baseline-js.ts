@@ -8,7 +8,7 @@ import { BusinessCalendar } from '../metrics/calendar/calendar.ts';
  * The baseline a user might write instead of brandscore: one plain JavaScript program that streams the event
  * CSV files (line by line with node:readline, no database) and computes, per brand, the late-dispatch and SLA
  * figures of one window [from, to) judged at as_of, by DESIGN §5. Business-day deadlines come from the same
- * BusinessCalendar class brandscore uses, cached per minute. Run by bench/baseline.ts in its own process, so
+ * BusinessCalendar class brandscore uses, cached per minute. Run by bench/baselines.ts in its own process, so
  * its time and peak memory are its own.
  *
  * node bin/run-ts.js bench/baseline-js.ts --files DIR --from DATE --to DATE --as-of ISO --out FILE.json

@@ -1,6 +1,6 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,7 +14,9 @@ import type { Warehouse } from '../pipelines/warehouse/database.ts';
  * CSV, brandscore's own late-dispatch and SLA figures of a window, the plain JavaScript pass
  * (bench/baseline-js.ts, its own process) and PostgreSQL with the equivalent SQL (bench/baseline-postgres.sql).
  */
-const log = (message: string) => process.stderr.write(`${message}\n`);
+const log = (message: string) => {
+  if (process.env.BENCH_QUIET !== '1') process.stderr.write(`${message}\n`);
+};
 const STREAMS = ['orders', 'shipments', 'inquiries'] as const;
 
 export interface BrandFigures {
@@ -53,7 +55,7 @@ export async function exportCsv(folders: string[], csv: string): Promise<{ event
       .join(', ');
     await connection.run(`COPY (SELECT ${select} FROM ${source}) TO '${join(csv, `${stream}.csv`)}' (FORMAT csv, HEADER)`);
     events += Number((await connection.runAndReadAll(`SELECT count(*) AS n FROM ${source}`)).getRowObjectsJS()[0]!.n);
-    bytes += readFileSync(join(csv, `${stream}.csv`)).byteLength;
+    bytes += statSync(join(csv, `${stream}.csv`)).size;
   }
   const brandFolder = folders.map((folder) => join(folder, 'brands')).find((folder) => existsSync(folder));
   const brands = brandFolder && readdirSync(brandFolder).find((f) => f.endsWith('.csv'));
