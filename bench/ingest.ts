@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ingestFile } from '../pipelines/sources/file-ingest.ts';
 import { Warehouse } from '../pipelines/warehouse/database.ts';
-import { fmt, machineLine, table, writeSection } from './report.ts';
+import { commandLine, fmt, machineLine, recordResults, table, writeSection } from './report.ts';
 
 /**
  * Ingest speed against DuckDB's own raw load of the same files, in one run: the ratio is the figure that
@@ -83,7 +83,7 @@ for (const [format, reader] of [['parquet', 'read_parquet'], ['csv', 'read_csv']
     `${fmt(size)} MiB`,
     `${fmt(raw, 2)} s (${fmt(events / raw)} ev/s)`,
     `${fmt(ours, 2)} s (${fmt(events / ours)} ev/s)`,
-    `${fmt((raw / ours) * 100)} %`,
+    `${fmt((raw / ours) * 100, 1)} %`,
     raw / ours >= 0.7 ? 'met' : 'missed',
   ]);
   log(`${format}: raw ${raw.toFixed(2)} s, brandscore ${ours.toFixed(2)} s`);
@@ -92,7 +92,7 @@ rmSync(dir, { recursive: true, force: true });
 
 const markdown = `## File ingest versus DuckDB's raw load
 
-Command: \`npm run bench:ingest -- --events ${events}\` · ${machineLine()}
+Command: \`${commandLine(`npm run bench:ingest -- --events ${events}`)}\` · ${machineLine()}
 
 ${fmt(events)} order events (half \`order_placed\`, half \`order_paid\`), the same file loaded twice into a fresh database:
 by DuckDB's own \`INSERT INTO raw_orders SELECT * FROM read_…(file)\` (no validation, no deduplication), and by
@@ -101,6 +101,7 @@ ingested_files record, one transaction). Goal: brandscore reaches at least 70 % 
 
 ${table(['format', 'file', 'DuckDB raw load', 'brandscore ingest', 'brandscore / raw', 'goal ≥ 70 %'], rows)}
 `;
+recordResults('ingest', { events, formats: figures, peak_mib: process.resourceUsage().maxRSS / 1024 });
 if (!values['dry-run']) writeSection('ingest', markdown);
 console.log(markdown);
 console.log(JSON.stringify(figures));

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { EVENT_STREAMS } from '../pipelines/contracts/index.ts';
-import { fmt, machineLine, periodStartEndingYesterday, table, writeSection } from './report.ts';
+import { commandLine, fmt, machineLine, periodStartEndingYesterday, recordResults, table, writeSection } from './report.ts';
 
 /**
  * The pipeline at scale, each phase a real CLI process measured with /usr/bin/time (wall time and peak RSS):
@@ -20,6 +20,8 @@ const { values } = parseArgs({
     keep: { type: 'boolean', default: false },
     /** Leave the finished database here (for bench:api). */
     'keep-db': { type: 'string' },
+    /** Leave the Parquet history and last day here, as history/ and last-day/ (for bench/baseline.ts). */
+    'keep-history': { type: 'string' },
   },
 });
 const orders = Number(values.orders);
@@ -105,6 +107,10 @@ const incremental = runCli(['refresh', '--db', db]);
 log(`  ${incremental.seconds.toFixed(1)} s, peak ${incremental.peakMiB.toFixed(0)} MiB`);
 const noop = runCli(['refresh', '--db', db]);
 if (values['keep-db']) renameSync(db, values['keep-db']);
+if (values['keep-history']) {
+  mkdirSync(values['keep-history'], { recursive: true });
+  for (const part of ['history', 'last-day']) renameSync(join(work, part), join(values['keep-history'], part));
+}
 if (!values.keep) rmSync(work, { recursive: true, force: true });
 
 const tookSeconds = (out: string) => Number(/took ([\d.]+) s/.exec(out)?.[1] ?? NaN);
@@ -119,7 +125,7 @@ const rows = [
 const ratio = tookSeconds(incremental.stdout) / tookSeconds(fullRefresh.stdout);
 const markdown = `## Pipeline at scale: generate, ingest, full and incremental refresh
 
-Command: \`npm run bench:pipeline -- --orders ${orders}\` · ${machineLine()}
+Command: \`${commandLine(`npm run bench:pipeline -- --orders ${orders}`)}\` · ${machineLine()}
 
 Each phase is a separate \`brandscore\` process timed with \`/usr/bin/time\` (wall seconds include Node and tsx
 start-up, about 1 s; "in refresh" is the refresh's own timing). The last local day of the generated period is
@@ -130,5 +136,19 @@ ${table(['phase', 'input', 'seconds', 'peak RSS MiB', 'note'], rows)}
 
 Incremental / full refresh time: ${fmt(ratio * 100, 1)} % for ${fmt((split.day_events / split.history) * 100, 2)} % of the events.
 `;
+recordResults('pipeline', {
+  orders,
+  last_day: split.day,
+  generate_seconds: generate.seconds,
+  history_events: split.history,
+  ingest_seconds: ingestHistory.seconds,
+  ingest_events_per_second: split.history / ingestHistory.seconds,
+  full_refresh_seconds: fullRefresh.seconds,
+  full_refresh_inner_seconds: tookSeconds(fullRefresh.stdout),
+  day_events: split.day_events,
+  incremental_refresh_seconds: incremental.seconds,
+  incremental_refresh_inner_seconds: tookSeconds(incremental.stdout),
+  peak_mib: { generate: generate.peakMiB, ingest: ingestHistory.peakMiB, full_refresh: fullRefresh.peakMiB, ingest_day: ingestDay.peakMiB, incremental_refresh: incremental.peakMiB, noop_refresh: noop.peakMiB },
+});
 if (!values['dry-run']) writeSection('pipeline', markdown);
 console.log(markdown);

@@ -1,5 +1,6 @@
 import { cpus, totalmem } from 'node:os';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 const FILE = 'BENCHMARKS.md';
 
@@ -39,4 +40,68 @@ export const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximu
 export function periodStartEndingYesterday(days = 180): string {
   const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Seoul' }).format(new Date());
   return new Date(Date.parse(`${today}T00:00:00Z`) - days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/**
+ * The command a section names: `npm run bench …` when the section was written by the single run (bench/run.ts
+ * sets BENCH_COMMAND), else the script's own command.
+ */
+export function commandLine(own: string): string {
+  return process.env.BENCH_COMMAND ?? own;
+}
+
+/**
+ * Figures a benchmark hands to the run's summary (bench/run.ts sets BENCH_RESULTS to a folder): one JSON file
+ * per benchmark, read back by readResults. Outside a run, nothing is recorded.
+ */
+export function recordResults(name: string, figures: unknown): void {
+  const dir = process.env.BENCH_RESULTS;
+  if (dir) writeFileSync(join(dir, `${name}.json`), JSON.stringify(figures, null, 2));
+}
+
+export function readResults<T>(dir: string, name: string): T | undefined {
+  const file = join(dir, `${name}.json`);
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as T) : undefined;
+}
+
+/** Peak resident memory so far of a process of ours (VmHWM), in MiB; 0 when it has gone. */
+export function peakRssMiB(pid: number): number {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
+  } catch {
+    return 0;
+  }
+}
+
+/** Resident memory now of a process, in MiB; 0 when it has gone. */
+export function rssMiB(pid: number): number {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Measures one phase's peak resident memory of a process: resets the kernel's high-water mark (writing 5 to
+ * /proc/PID/clear_refs, allowed for our own children) and also samples VmRSS every 50 ms, in case the reset is
+ * not allowed; `stop()` returns the larger of the two.
+ */
+export function watchMemory(pid: number): { stop: () => number } {
+  let resetOk = true;
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, '5');
+  } catch {
+    resetOk = false;
+  }
+  let sampled = rssMiB(pid);
+  const timer = setInterval(() => (sampled = Math.max(sampled, rssMiB(pid))), 50);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      return Math.max(sampled, rssMiB(pid), resetOk ? peakRssMiB(pid) : 0);
+    },
+  };
 }
