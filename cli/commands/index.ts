@@ -1,5 +1,6 @@
 import type { Command } from '../command.ts';
 import { demoCommand } from './demo.ts';
+import { digestCommand } from './digest.ts';
 import { generateCommand } from './generate.ts';
 import { ingestCommand } from './ingest.ts';
 import { refreshCommand } from './refresh.ts';
@@ -15,6 +16,7 @@ export const commands: Command[] = [
   ingestCommand,
   refreshCommand,
   scorecardCommand,
+  digestCommand,
   generateCommand,
   tokenCommand,
 ];
