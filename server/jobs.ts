@@ -4,6 +4,7 @@ import type { Config } from '../pipelines/config.ts';
 import type { JobDefinition } from '../pipelines/scheduler/scheduler.ts';
 import { inboxHasFiles, ingestInbox } from '../pipelines/sources/inbox.ts';
 import type { Warehouse } from '../pipelines/warehouse/database.ts';
+import { defineDigestJobs, withFailureAlert } from './digest-jobs.ts';
 
 /** Refresh at most this often, however often new data lands (DESIGN §8). */
 export const REFRESH_MIN_INTERVAL_MS = 10 * 60 * 1000;
@@ -45,7 +46,7 @@ export function defineJobs(warehouse: Warehouse, config: Config, effects: JobEff
     },
   };
 
-  return [ingestJob, refreshJob];
+  return [withFailureAlert(warehouse, ingestJob, effects), refreshJob, ...defineDigestJobs(warehouse, config, calendar, effects)];
 }
 
 /** Whether ingest (files or HTTP requests) has stored batches that the facts do not reflect yet. */
