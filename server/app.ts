@@ -9,6 +9,7 @@ import { ConnectionPool } from './connection-pool.ts';
 import { DEFAULT_RATE_LIMIT, registerPlugins, type RateLimitOptions } from './plugins.ts';
 import { installProblemHandlers } from './problem.ts';
 import { registerBrandRoutes } from './routes/brands.ts';
+import { registerDigestRoutes } from './routes/digests.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerIngestRoutes } from './routes/ingest.ts';
 import { registerJobRoutes } from './routes/jobs.ts';
@@ -79,6 +80,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerBrandRoutes(app, services);
   registerIngestRoutes(app, services);
   registerJobRoutes(app, services);
+  registerDigestRoutes(app, services);
   registerPageRoutes(app, services);
   return app;
 }

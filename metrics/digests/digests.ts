@@ -2,7 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { enqueueMessage } from '../../pipelines/delivery/outbox.ts';
+import { enqueueMessage, type OutboxMessage } from '../../pipelines/delivery/outbox.ts';
 import type { Warehouse } from '../../pipelines/warehouse/database.ts';
 import type { BusinessCalendar } from '../calendar/calendar.ts';
 import { minutesOfClock, ZonedClock } from '../calendar/zoned-time.ts';
@@ -198,4 +198,37 @@ export function digestText(digest: Omit<Digest, 'text'>, format: (iso: string) =
     en.push(`- Contacts awaiting your reply: ${k.count} (${k.overdue} past 1 business day)`);
   }
   return { ko: ko.join('\n'), en: en.join('\n') };
+}
+
+export interface StoredDigest {
+  digest: Digest;
+  delivery: OutboxMessage;
+}
+
+/** The digests made for a date with their outbox state, in brand_id order; `only` limits them to one brand. */
+export async function listDigests(
+  warehouse: Warehouse,
+  date: string,
+  options: { only?: string | null; connection?: DuckDBConnection } = {},
+): Promise<{ run: { as_of: string; brands: number; created_at: string } | null; digests: StoredDigest[] }> {
+  const run = await warehouse.one<{ as_of: string; brands: number; created_at: string }>(
+    `SELECT as_of, brands, created_at FROM digest_runs WHERE digest_date = $date::DATE`,
+    { date },
+    options.connection,
+  );
+  const rows = await warehouse.all<Record<string, unknown> & { digest_body: string }>(
+    `SELECT d.body AS digest_body, o.* EXCLUDE (body)
+     FROM digests d JOIN outbox o USING (message_id)
+     WHERE d.digest_date = $date::DATE AND ($only IS NULL OR d.brand_id = $only)
+     ORDER BY d.brand_id`,
+    { date, only: options.only ?? null },
+    options.connection,
+  );
+  return {
+    run: run ?? null,
+    digests: rows.map(({ digest_body, ...delivery }) => ({
+      digest: DigestSchema.parse(JSON.parse(digest_body)),
+      delivery: delivery as unknown as StoredDigest['delivery'],
+    })),
+  };
 }
