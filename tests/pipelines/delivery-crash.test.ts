@@ -44,17 +44,18 @@ describe('a process killed between sending a digest and recording the answer', (
 
     // The receiver takes the request and, before answering, the sender dies with SIGKILL: the digest reached the
     // receiver, but the sender never learnt it.
-    let child: ChildProcess | undefined;
+    const sender: { child?: ChildProcess } = {};
     receiver = await startReceiver((n) => {
       if (n === 1) {
-        child!.kill('SIGKILL');
+        sender.child!.kill('SIGKILL');
         return 'hang';
       }
       return 200;
     });
     const env = { ...process.env, BRANDSCORE_WEBHOOK_URL: receiver.url, BRANDSCORE_WEBHOOK_SECRET: SECRET };
-    child = spawn(process.execPath, [CLI, 'digest', '--date', DATE, '--db', db, '--config', config], { env, stdio: 'ignore' });
-    const signal = await new Promise((done) => child!.on('exit', (_code, sig) => done(sig)));
+    const child = spawn(process.execPath, [CLI, 'digest', '--date', DATE, '--db', db, '--config', config], { env, stdio: 'ignore' });
+    sender.child = child;
+    const signal = await new Promise((done) => child.on('exit', (_code, sig) => done(sig)));
     expect(signal).toBe('SIGKILL');
     expect(receiver.requests).toHaveLength(1);
 
