@@ -8,8 +8,11 @@ import { resolveDeliverySettings } from '../pipelines/delivery/settings.ts';
 import type { JobDefinition } from '../pipelines/scheduler/scheduler.ts';
 import type { Warehouse } from '../pipelines/warehouse/database.ts';
 
-/** A deliver-outbox run waits at most this long for retries that fall due, then leaves them to the next tick. */
-export const DELIVERY_RUN_MAX_WAIT_MS = 45_000;
+/**
+ * A deliver-outbox run waits at most this long for retries that fall due, then leaves them to the next tick (a
+ * minute later): short, so that SIGTERM, which waits for running jobs, is not held up by a sleeping retry.
+ */
+export const DELIVERY_RUN_MAX_WAIT_MS = 5_000;
 
 export interface DigestJobEffects {
   now: () => Date;
