@@ -97,7 +97,7 @@ export function withFailureAlert(warehouse: Warehouse, job: JobDefinition, effec
           warehouse,
           {
             kind: `${job.name.replaceAll('-', '_')}_failed`,
-            key: started.toISOString(),
+            key: started.toISOString().replace(/[-:.]/g, ''),
             severity: 'critical',
             title: `Job ${job.name} failed`,
             detail: message,

@@ -168,10 +168,17 @@ async function fileUnwritten(warehouse: Warehouse, settings: DeliverySettings): 
   return rows.length;
 }
 
-/** A file name for a message id: safe characters kept, anything else percent-encoded. */
+/**
+ * A file name for a message id: its ':'-separated parts joined by '.', each part's characters other than
+ * A-Za-z0-9_- percent-encoded (so `digest:2024-03-20:B1` is `digest.2024-03-20.B1`, and no two ids share a name).
+ */
 export function fileNameOf(messageId: string): string {
-  return messageId.replace(/[^A-Za-z0-9._-]/g, (c) =>
-      [...Buffer.from(c, 'utf8')].map((byte) => `%${byte.toString(16).padStart(2, '0').toUpperCase()}`).join(''),
+  return messageId
+    .split(':')
+    .map((part) =>
+      part.replace(/[^A-Za-z0-9_-]/g, (c) =>
+        [...Buffer.from(c, 'utf8')].map((byte) => `%${byte.toString(16).padStart(2, '0').toUpperCase()}`).join(''),
+      ),
     )
-    .replace(/^\./, '%2E');
+    .join('.');
 }

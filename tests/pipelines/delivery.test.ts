@@ -79,7 +79,9 @@ describe('webhook delivery', () => {
       { attempt: 3, http_status: 200, error: null },
     ]);
     // The outbox file holds the same bytes.
-    expect(stored.file_path).toBe(join(outboxDir, DATE, `${fileNameOf(KEY)}.json`));
+    expect(fileNameOf(KEY)).toBe('digest.2024-03-20.B1');
+    expect(fileNameOf('alert:x:a.b/c:d')).toBe('alert.x.a%2Eb%2Fc.d');
+    expect(stored.file_path).toBe(join(outboxDir, DATE, 'digest.2024-03-20.B1.json'));
     expect(readFileSync(stored.file_path!, 'utf8')).toBe(stored.body);
   });
 
@@ -124,7 +126,7 @@ describe('webhook delivery', () => {
     await deliverUntilSettled(warehouse, settings(null), effects);
     expect(await countByStatus(warehouse)).toEqual({ pending: 0, delivered: 0, dead: 0, stored: 2 });
     // Alerts are filed under the local date they were raised (2024-03-20 in Seoul).
-    const alertFile = join(outboxDir, DATE, 'alert%3Aingest_failed%3Arun-7.json');
+    const alertFile = join(outboxDir, DATE, 'alert.ingest_failed.run-7.json');
     expect(existsSync(alertFile)).toBe(true);
     expect(JSON.parse(readFileSync(alertFile, 'utf8'))).toMatchObject({
       kind: 'staff_alert',

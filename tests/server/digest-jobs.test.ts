@@ -76,7 +76,8 @@ describe('a failed ingest job', () => {
     expect((await recentJobRuns(warehouse))[0]).toMatchObject({ job: 'ingest-inbox', outcome: 'failed', error: '1 of 1 inbox files failed' });
     const alerts = await warehouse.all<{ message_id: string; kind: string; body: string }>(`SELECT message_id, kind, body FROM outbox`);
     expect(alerts).toHaveLength(1);
-    expect(alerts[0]!.message_id).toBe(`alert:ingest_inbox_failed:${clock.toISOString()}`);
+    // The key is the instant of the failed run, compacted: 2024-03-20T03:00:00.000Z → 20240320T030000000Z.
+    expect(alerts[0]!.message_id).toBe(`alert:ingest_inbox_failed:${clock.toISOString().replace(/[-:.]/g, '')}`);
     const body = JSON.parse(alerts[0]!.body);
     expect(body).toMatchObject({
       kind: 'staff_alert',
