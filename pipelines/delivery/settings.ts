@@ -31,6 +31,7 @@ export function resolveDeliverySettings(
   const url = env.BRANDSCORE_WEBHOOK_URL || config.webhook.url;
   const secret = env.BRANDSCORE_WEBHOOK_SECRET || config.webhook.secret;
   if (url && !/^https?:\/\//.test(url)) throw new ConfigError(`BRANDSCORE_WEBHOOK_URL: expected an http(s) URL, got '${url}'`);
+  if (secret && secret.length < 16) throw new ConfigError('BRANDSCORE_WEBHOOK_SECRET: expected at least 16 characters');
   if (url && !secret) {
     throw new ConfigError('delivery.webhook: a webhook URL needs a secret (BRANDSCORE_WEBHOOK_SECRET or delivery.webhook.secret)');
   }

@@ -2,11 +2,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeDigests } from '../../metrics/digests/digests.ts';
+import { parseConfig } from '../../pipelines/config.ts';
 import { refresh } from '../../metrics/refresh.ts';
 import { enqueueStaffAlert } from '../../pipelines/delivery/alerts.ts';
 import { backoffMs, deliverUntilSettled, fileNameOf } from '../../pipelines/delivery/deliver.ts';
 import { countByStatus, getMessage, retryDeadLetter } from '../../pipelines/delivery/outbox.ts';
-import type { DeliverySettings } from '../../pipelines/delivery/settings.ts';
+import { resolveDeliverySettings, type DeliverySettings } from '../../pipelines/delivery/settings.ts';
 import { signBody } from '../../pipelines/delivery/webhook.ts';
 import { Warehouse } from '../../pipelines/warehouse/database.ts';
 import { tempDir } from '../helpers/event-files.ts';
@@ -143,5 +144,20 @@ describe('backoff', () => {
     expect([1, 2, 3, 4, 5].map((n) => backoffMs(n, webhook, () => 0.5))).toEqual([500, 1000, 2000, 4000, 5000]);
     expect(backoffMs(3, webhook, () => 0)).toBe(0);
     expect(backoffMs(3, webhook, () => 0.99999)).toBe(3999);
+  });
+});
+
+describe('delivery settings', () => {
+  it('take the webhook from the environment first, and refuse a URL without a secret', () => {
+    const config = parseConfig({ delivery: { webhook: { url: 'http://file.example/hook', secret: 'from-the-file-0123456789' } } }).delivery;
+    expect(resolveDeliverySettings(config, 'Asia/Seoul', {}).webhook).toMatchObject({ url: 'http://file.example/hook', maxAttempts: 8 });
+    const env = { BRANDSCORE_WEBHOOK_URL: 'https://env.example/hook', BRANDSCORE_WEBHOOK_SECRET: 'from-the-env-0123456789' };
+    expect(resolveDeliverySettings(config, 'Asia/Seoul', env).webhook).toMatchObject({ url: 'https://env.example/hook', secret: 'from-the-env-0123456789' });
+    expect(resolveDeliverySettings(parseConfig({}).delivery, 'Asia/Seoul', {}).webhook).toBeNull();
+    expect(() => resolveDeliverySettings(parseConfig({}).delivery, 'Asia/Seoul', { BRANDSCORE_WEBHOOK_URL: 'http://x.example/' })).toThrow(
+      'delivery.webhook: a webhook URL needs a secret (BRANDSCORE_WEBHOOK_SECRET or delivery.webhook.secret)',
+    );
+    expect(() => parseConfig({ delivery: { webhook: { url: 'ftp://x.example/' } } })).toThrow(/delivery\.webhook\.url/);
+    expect(() => parseConfig({ delivery: { digestTime: '8am' } })).toThrow('config: delivery.digestTime: expected HH:MM (24-hour)');
   });
 });
