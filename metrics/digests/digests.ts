@@ -2,7 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { enqueueMessage, type OutboxMessage } from '../../pipelines/delivery/outbox.ts';
+import { enqueueMessages, type OutboxMessage } from '../../pipelines/delivery/outbox.ts';
 import type { Warehouse } from '../../pipelines/warehouse/database.ts';
 import type { BusinessCalendar } from '../calendar/calendar.ts';
 import { minutesOfClock, ZonedClock } from '../calendar/zoned-time.ts';
@@ -17,6 +17,8 @@ import { DigestSchema, type Digest, type PendingSection } from './schema.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const PENDING_WORK_SQL = readFileSync(join(HERE, 'pending_work.sql'), 'utf8');
+/** Digests per INSERT statement. */
+const INSERT_CHUNK = 500;
 
 export class DigestDateError extends Error {
   override name = 'DigestDateError';
@@ -124,22 +126,38 @@ export async function makeDigests(warehouse: Warehouse, options: Omit<DigestOpti
     if (!day.business_day) return { date: day.date, business_day: false, reason: day.reason, as_of: null, brands: 0, created: 0 };
     const now = options.now.toISOString();
     let created = 0;
-    for (const digest of day.digests) {
-      const body = JSON.stringify(digest);
-      const inserted = await warehouse.all(
-        `INSERT INTO digests (digest_date, brand_id, message_id, as_of, body, created_at)
-         VALUES ($date::DATE, $brand_id, $message_id, $as_of::TIMESTAMPTZ, $body, $now::TIMESTAMPTZ)
-         ON CONFLICT DO NOTHING RETURNING brand_id`,
-        { date: day.date, brand_id: digest.brand_id, message_id: digest.message_id, as_of: day.as_of, body, now },
-        connection,
+    for (let start = 0; start < day.digests.length; start += INSERT_CHUNK) {
+      const chunk = day.digests.slice(start, start + INSERT_CHUNK);
+      const bodies = chunk.map((digest) => JSON.stringify(digest));
+      const params: Record<string, string> = { date: day.date, as_of: day.as_of, now };
+      const values = chunk.map((digest, i) => {
+        params[`brand${i}`] = digest.brand_id;
+        params[`id${i}`] = digest.message_id;
+        params[`body${i}`] = bodies[i]!;
+        return `($date::DATE, $brand${i}, $id${i}, $as_of::TIMESTAMPTZ, $body${i}, $now::TIMESTAMPTZ)`;
+      });
+      // A brand that has its digest for the date keeps it: only the new ones are queued.
+      const inserted = new Set(
+        (
+          await warehouse.all<{ brand_id: string }>(
+            `INSERT INTO digests (digest_date, brand_id, message_id, as_of, body, created_at) VALUES ${values.join(',\n')}
+             ON CONFLICT DO NOTHING RETURNING brand_id`,
+            params,
+            connection,
+          )
+        ).map((row) => row.brand_id),
       );
-      if (inserted.length === 0) continue;
-      created++;
-      await enqueueMessage(
+      const fresh = chunk.flatMap((digest, i) =>
+        inserted.has(digest.brand_id)
+          ? [{ messageId: digest.message_id, kind: 'brand_digest' as const, brandId: digest.brand_id, digestDate: day.date, body: bodies[i]! }]
+          : [],
+      );
+      await enqueueMessages(
         warehouse,
-        { messageId: digest.message_id, kind: 'brand_digest', brandId: digest.brand_id, digestDate: day.date, body },
+        fresh,
         { now: options.now, connection },
       );
+      created += fresh.length;
     }
     const total = await warehouse.one<{ n: number }>(`SELECT count(*) AS n FROM digests WHERE digest_date = $date::DATE`, { date: day.date }, connection);
     await connection.run(

@@ -157,13 +157,26 @@ async function fileUnwritten(warehouse: Warehouse, settings: DeliverySettings): 
      FROM outbox WHERE file_path IS NULL ORDER BY created_at, message_id`,
     { zone: settings.timeZone },
   );
-  for (const row of rows) {
+  const paths = rows.map((row) => {
     const dir = join(settings.outboxDir, row.digest_date ?? row.local_date);
     mkdirSync(dir, { recursive: true });
     const path = join(dir, `${fileNameOf(row.message_id)}.json`);
     writeFileSync(`${path}.tmp`, row.body);
     renameSync(`${path}.tmp`, path);
-    await warehouse.run(`UPDATE outbox SET file_path = $path WHERE message_id = $id`, { id: row.message_id, path });
+    return path;
+  });
+  // Recorded after the files exist; a crash in between rewrites the same files on the next pass.
+  for (let start = 0; start < rows.length; start += 500) {
+    const params: Record<string, string> = {};
+    const values = rows.slice(start, start + 500).map((row, i) => {
+      params[`id${i}`] = row.message_id;
+      params[`path${i}`] = paths[start + i]!;
+      return `($id${i}, $path${i})`;
+    });
+    await warehouse.run(
+      `UPDATE outbox SET file_path = f.path FROM (VALUES ${values.join(', ')}) f(id, path) WHERE outbox.message_id = f.id`,
+      params,
+    );
   }
   return rows.length;
 }

@@ -46,21 +46,39 @@ export async function enqueueMessage(
   message: NewMessage,
   options: { now: Date; connection?: DuckDBConnection },
 ): Promise<boolean> {
-  const rows = await warehouse.all(
-    `INSERT INTO outbox (message_id, kind, brand_id, digest_date, body, status, attempts, retry_base, next_attempt_at, created_at)
-     VALUES ($id, $kind, $brand_id, $digest_date::DATE, $body, 'pending', 0, 0, $now::TIMESTAMPTZ, $now::TIMESTAMPTZ)
-     ON CONFLICT DO NOTHING RETURNING message_id`,
-    {
-      id: message.messageId,
-      kind: message.kind,
-      brand_id: message.brandId,
-      digest_date: message.digestDate,
-      body: message.body,
-      now: options.now.toISOString(),
-    },
-    options.connection,
-  );
-  return rows.length > 0;
+  return (await enqueueMessages(warehouse, [message], options)).length > 0;
+}
+
+/** Rows per INSERT statement when many messages are queued at once. */
+const INSERT_CHUNK = 500;
+
+/** Adds the messages whose ids are not in the outbox yet, a few hundred per statement; returns the ids added. */
+export async function enqueueMessages(
+  warehouse: Warehouse,
+  messages: NewMessage[],
+  options: { now: Date; connection?: DuckDBConnection },
+): Promise<string[]> {
+  const added: string[] = [];
+  for (let start = 0; start < messages.length; start += INSERT_CHUNK) {
+    const params: Record<string, string | null> = { now: options.now.toISOString() };
+    const values = messages.slice(start, start + INSERT_CHUNK).map((message, i) => {
+      params[`id${i}`] = message.messageId;
+      params[`kind${i}`] = message.kind;
+      params[`brand${i}`] = message.brandId;
+      params[`date${i}`] = message.digestDate;
+      params[`body${i}`] = message.body;
+      return `($id${i}, $kind${i}, $brand${i}, $date${i}::DATE, $body${i}, 'pending', 0, 0, $now::TIMESTAMPTZ, $now::TIMESTAMPTZ)`;
+    });
+    const rows = await warehouse.all<{ message_id: string }>(
+      `INSERT INTO outbox (message_id, kind, brand_id, digest_date, body, status, attempts, retry_base, next_attempt_at, created_at)
+       VALUES ${values.join(',\n')}
+       ON CONFLICT DO NOTHING RETURNING message_id`,
+      params,
+      options.connection,
+    );
+    added.push(...rows.map((row) => row.message_id));
+  }
+  return added;
 }
 
 export async function getMessage(
