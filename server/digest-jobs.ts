@@ -14,16 +14,22 @@ import type { Warehouse } from '../pipelines/warehouse/database.ts';
  */
 export const DELIVERY_RUN_MAX_WAIT_MS = 5_000;
 
+/** How long past the digest time the digests wait for the refresh to fold in data ingested before it. */
+export const DIGEST_FRESHNESS_GRACE_MS = 15 * 60 * 1000;
+
 export interface DigestJobEffects {
   now: () => Date;
   log: (message: string) => void;
+  /** Whether ingested data awaits the refresh job; while it does, the digests wait (at most the grace period). */
+  factsPending?: () => Promise<boolean>;
   /** Environment with BRANDSCORE_WEBHOOK_URL / _SECRET; default process.env. */
   env?: NodeJS.ProcessEnv;
 }
 
 /**
  * The morning digests and the outbox (DESIGN §8). `digests` checks every minute and runs once per business date,
- * at the configured time or, after a restart, at the first tick after it; `deliver-outbox` files new messages and
+ * at the configured time or, after a restart, at the first tick after it, once the refresh has folded in what was
+ * ingested (waiting at most DIGEST_FRESHNESS_GRACE_MS); `deliver-outbox` files new messages and
  * (re)tries due ones every minute, so deliveries left pending by a stopped process resume.
  */
 export function defineDigestJobs(
@@ -39,8 +45,12 @@ export function defineDigestJobs(
     name: 'digests',
     schedule: '* * * * *',
     shouldRun: async () => {
-      const date = digestDue(calendar, config.delivery.digestTime, effects.now());
-      return date !== null && !(await digestsMadeFor(warehouse, date));
+      const now = effects.now();
+      const date = digestDue(calendar, config.delivery.digestTime, now);
+      if (date === null || (await digestsMadeFor(warehouse, date))) return false;
+      // Counting from facts that miss the last minutes' ingest would tell a brand about work it already did.
+      const dueAt = digestDue(calendar, config.delivery.digestTime, new Date(now.getTime() - DIGEST_FRESHNESS_GRACE_MS));
+      return dueAt === date || !(await effects.factsPending?.());
     },
     run: async () => {
       const now = effects.now();

@@ -46,7 +46,11 @@ export function defineJobs(warehouse: Warehouse, config: Config, effects: JobEff
     },
   };
 
-  return [withFailureAlert(warehouse, ingestJob, effects), refreshJob, ...defineDigestJobs(warehouse, config, calendar, effects)];
+  return [
+    withFailureAlert(warehouse, ingestJob, effects),
+    refreshJob,
+    ...defineDigestJobs(warehouse, config, calendar, { ...effects, factsPending: () => hasUnrefreshedData(warehouse) }),
+  ];
 }
 
 /** Whether ingest (files or HTTP requests) has stored batches that the facts do not reflect yet. */

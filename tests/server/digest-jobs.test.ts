@@ -66,6 +66,25 @@ describe('when the digest job runs', () => {
   });
 });
 
+describe('digests and fresh facts', () => {
+  it('wait for the refresh to fold in what was ingested, for at most 15 minutes', async () => {
+    // A file ingested (batch 5) that the last refresh (batch 1) has not folded in.
+    await warehouse.run(
+      `INSERT INTO ingested_files (batch_id, path, size_bytes, sha256, outcome, started_at, finished_at)
+       VALUES (5, 'inbox/orders/x.csv', 1, 'abc', 'ingested', now(), now())`,
+    );
+    const scheduler = new Scheduler(warehouse, 'Asia/Seoul', { log: (m) => logs.push(m) });
+    clock = at('2024-03-04T08:00:00');
+    expect(await scheduler.trigger(jobs().digests!, 'test')).toBe('skipped');
+    clock = at('2024-03-04T08:14:00');
+    expect(await scheduler.trigger(jobs().digests!, 'test')).toBe('skipped');
+    // 08:15: the grace is over; the digests go out with the facts as they are.
+    clock = at('2024-03-04T08:15:00');
+    expect(await scheduler.trigger(jobs().digests!, 'test')).toBe('ran');
+    await scheduler.stop();
+  });
+});
+
 describe('a failed ingest job', () => {
   it('raises a staff alert through the outbox', async () => {
     mkdirSync(join(dir, 'inbox'), { recursive: true });
