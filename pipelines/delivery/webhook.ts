@@ -49,9 +49,8 @@ export async function postSigned(
 
 /**
  * Whether a failed answer is worth another attempt: no answer, 5xx, and the 4xx that mean "not now" (408 timeout,
- * 409 a concurrent request with the same key, 425, 429). Any other 4xx is the receiver refusing the message (a bad
- * signature, say) or a redirect (not followed) is the receiver refusing the message, which repeating cannot fix: the
- * message goes to the dead letters for staff at once.
+ * 409 a concurrent request with the same key, 425, 429). Any other 4xx (a bad signature, say) or a redirect (not
+ * followed) is the receiver refusing the message, which repeating cannot fix: it goes to the dead letters at once.
  */
 export function isRetryable(status: number | null): boolean {
   if (status === null || status >= 500) return true;
