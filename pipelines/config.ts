@@ -68,6 +68,27 @@ export const PeakLoadSettingsSchema = z.object({
     .prefault({}),
 });
 export type PeakLoadSettings = z.infer<typeof PeakLoadSettingsSchema>;
+/** Morning digests, staff alerts and their delivery (README "Digests, alerts and delivery"). */
+export const DeliveryConfigSchema = z.object({
+  /** Local time (business zone) of the brand digests, on business days only. */
+  digestTime: clock.default('08:00'),
+  /** Every message is also written under DIR/YYYY-MM-DD/. */
+  outboxDir: z.string().default('data/outbox'),
+  webhook: z
+    .object({
+      /** POST target; none means the outbox is the only channel. BRANDSCORE_WEBHOOK_URL overrides it. */
+      url: z.url({ protocol: /^https?$/, message: 'expected an http(s) URL' }).nullable().default(null),
+      /** HMAC-SHA256 key of the signature header; better set by BRANDSCORE_WEBHOOK_SECRET than in the file. */
+      secret: z.string().min(16, 'expected at least 16 characters').nullable().default(null),
+      timeoutMs: z.int().min(1).default(10_000),
+      maxAttempts: z.int().min(1).max(100).default(8),
+      /** Full-jitter exponential backoff: attempt n waits a random time in [0, min(max, base × 2^(n-1))). */
+      backoffBaseMs: z.int().min(0).default(30_000),
+      backoffMaxMs: z.int().min(0).default(30 * 60_000),
+    })
+    .prefault({}),
+});
+export type DeliveryConfig = z.infer<typeof DeliveryConfigSchema>;
 
 export const ConfigSchema = z.object({
   calendar: CalendarSettingsSchema.prefault({}),
@@ -77,6 +98,7 @@ export const ConfigSchema = z.object({
   /** Delisting and onboarding policy file (metrics/recommendations/policy.ts); default ./brandscore.policy.json if present. */
   policy: z.string().optional(),
   peakLoad: PeakLoadSettingsSchema.prefault({}),
+  delivery: DeliveryConfigSchema.prefault({}),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 

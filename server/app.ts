@@ -10,6 +10,7 @@ import { ConnectionPool } from './connection-pool.ts';
 import { DEFAULT_RATE_LIMIT, registerPlugins, type RateLimitOptions } from './plugins.ts';
 import { installProblemHandlers } from './problem.ts';
 import { registerBrandRoutes } from './routes/brands.ts';
+import { registerDigestRoutes } from './routes/digests.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerIngestRoutes } from './routes/ingest.ts';
 import { registerJobRoutes } from './routes/jobs.ts';
@@ -87,6 +88,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerJobRoutes(app, services);
   registerRecommendationRoutes(app, services, options.policy ?? loadPolicy(config.policy, { required: config.policy !== undefined }));
   registerLoadRoutes(app, services);
+  registerDigestRoutes(app, services);
   registerPageRoutes(app, services);
   return app;
 }

@@ -6,6 +6,7 @@ import type { Config } from '../pipelines/config.ts';
 import type { JobDefinition } from '../pipelines/scheduler/scheduler.ts';
 import { inboxHasFiles, ingestInbox } from '../pipelines/sources/inbox.ts';
 import type { Warehouse } from '../pipelines/warehouse/database.ts';
+import { defineDigestJobs, withFailureAlert } from './digest-jobs.ts';
 
 /** Refresh at most this often, however often new data lands (DESIGN §8). */
 export const REFRESH_MIN_INTERVAL_MS = 10 * 60 * 1000;
@@ -60,7 +61,12 @@ export function defineJobs(warehouse: Warehouse, config: Config, effects: JobEff
     },
   };
 
-  return [ingestJob, refreshJob, recommendJob];
+  return [
+    withFailureAlert(warehouse, ingestJob, effects),
+    refreshJob,
+    recommendJob,
+    ...defineDigestJobs(warehouse, config, calendar, { ...effects, factsPending: () => hasUnrefreshedData(warehouse) }),
+  ];
 }
 
 /** Whether ingest (files or HTTP requests) has stored batches that the facts do not reflect yet. */

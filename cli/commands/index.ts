@@ -1,5 +1,6 @@
 import type { Command } from '../command.ts';
 import { demoCommand } from './demo.ts';
+import { digestCommand } from './digest.ts';
 import { generateCommand } from './generate.ts';
 import { importOlistCommand } from './import-olist.ts';
 import { ingestCommand } from './ingest.ts';
@@ -21,6 +22,7 @@ export const commands: Command[] = [
   scorecardCommand,
   recommendCommand,
   onboardingCommand,
+  digestCommand,
   generateCommand,
   tokenCommand,
 ];

@@ -28,6 +28,12 @@ export const ACCESS = {
   'GET /api/staffing': ['admin', 'manager'],
   // Job runs and ingested files concern every brand.
   'GET /api/jobs': STAFF,
+  // Digests: a brand sees its own. Delivery status is the jobs page's; dead letters carry every brand's messages and
+  // retrying them is an operator's act.
+  'GET /api/digests': [...STAFF, 'brand'],
+  'GET /api/deliveries': STAFF,
+  'GET /api/deliveries/dead-letters': ['admin', 'manager'],
+  'POST /api/deliveries/:message_id/retry': ['admin', 'manager'],
   // The pages; any signed-in role may see the index of links.
   'GET /': ROLES,
 } as const satisfies Record<string, 'public' | readonly Role[]>;

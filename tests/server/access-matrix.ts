@@ -76,6 +76,21 @@ export const ACCESS_MATRIX: MatrixRow[] = [
   // The forecast needs history: the seeded sample is a week, so an allowed caller gets 422, not 200.
   { route: 'GET /api/staffing', method: 'GET', path: '/api/staffing', expected: row([401, 401, 422, 403, 403, 422, 403, 403]) },
   { route: 'GET /api/jobs', method: 'GET', path: '/api/jobs', expected: row([401, 401, 200, 200, 200, 200, 403, 403]) },
+  { route: 'GET /api/digests', method: 'GET', path: '/api/digests?date=2024-03-20', expected: row([401, 401, 200, 200, 200, 200, 403, 200]) },
+  { route: 'GET /api/deliveries', method: 'GET', path: '/api/deliveries', expected: row([401, 401, 200, 200, 200, 200, 403, 403]) },
+  {
+    route: 'GET /api/deliveries/dead-letters',
+    method: 'GET',
+    path: '/api/deliveries/dead-letters',
+    expected: row([401, 401, 200, 403, 403, 200, 403, 403]),
+  },
+  // No such message: the roles that may retry get 404, the others are refused before the lookup.
+  {
+    route: 'POST /api/deliveries/{message_id}/retry',
+    method: 'POST',
+    path: '/api/deliveries/digest%3A2024-03-20%3Anobody/retry',
+    expected: row([401, 401, 404, 403, 403, 404, 403, 403]),
+  },
   // The index page: any role; no session sends the browser to the login form.
   { route: 'GET /', method: 'GET', path: '/', expected: row([302, 302, 200, 200, 200, 200, 200, 200]) },
 ];
