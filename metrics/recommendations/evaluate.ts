@@ -2,6 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { enqueueStaffAlert } from '../../pipelines/delivery/alerts.ts';
 import type { Warehouse } from '../../pipelines/warehouse/database.ts';
 import type { BusinessCalendar } from '../calendar/calendar.ts';
 import { addDays } from '../calendar/zoned-time.ts';
@@ -166,6 +167,37 @@ export async function evaluateRecommendations(warehouse: Warehouse, options: Eva
          FROM (SELECT nextval('recommendation_ids') AS id, r
                FROM (SELECT unnest(CAST($rows AS JSON[])) AS r))`,
         { evaluation: evaluationId, rows: JSON.stringify(rows) },
+      );
+    }
+    // Staff hear of a warn or delist that is new: the brand's action in the latest earlier evaluation (of any date, so
+    // a mid-week re-run repeats nothing) was a different one. A recommendation held back by a dismissal is not news.
+    // The alert commits with the evaluation, and its key (brand, action, date) makes it queued once.
+    const lastActions = new Map(
+      (
+        await warehouse.all<{ brand_id: string; action: Action }>(
+          `SELECT brand_id, action FROM recommendations
+           WHERE evaluation_id = (SELECT max(evaluation_id) FROM policy_evaluations
+                                  WHERE evaluation_id < $id AND as_of_date <= CAST($date AS DATE))`,
+          { id: evaluationId, date: asOfDate },
+          connection,
+        )
+      ).map((row) => [row.brand_id, row.action]),
+    );
+    for (const row of rows) {
+      if ((row.action !== 'delist' && row.action !== 'warn') || row.suppressed_by_decision_id !== null) continue;
+      if (lastActions.get(row.brand_id) === row.action) continue;
+      await enqueueStaffAlert(
+        warehouse,
+        {
+          kind: 'recommendation',
+          key: `${row.brand_id}:${row.action}:${asOfDate}`,
+          severity: row.action === 'delist' ? 'critical' : 'warning',
+          brand_id: row.brand_id,
+          title: `${row.action} recommended for ${row.detail.brand.name ?? row.brand_id} (${row.brand_id})`,
+          detail: row.detail.reasons.join('; '),
+          data: { evaluation_id: evaluationId, as_of_date: asOfDate, reasons: row.detail.reasons, examples: row.detail.examples },
+        },
+        { now, connection },
       );
     }
     return (await readEvaluation(warehouse, evaluationId, connection))!;

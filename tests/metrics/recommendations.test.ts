@@ -149,6 +149,11 @@ describe('delist needs two consecutive evaluations', () => {
     expect(second.policy_version).toBe('design-6');
     expect(second.policy_hash).toMatch(/^[0-9a-f]{16}$/);
     expect(second.counts.delist).toBe(1);
+    // Staff were alerted to the new warn (18 March) and the new delist (25 March), not to the mid-week repeat.
+    expect(await warehouse.all(`SELECT message_id FROM outbox WHERE kind = 'staff_alert' ORDER BY message_id`)).toEqual([
+      { message_id: 'alert:recommendation:L:delist:2024-03-25' },
+      { message_id: 'alert:recommendation:L:warn:2024-03-18' },
+    ]);
     warehouse.close();
   });
 });
