@@ -50,7 +50,7 @@ export function loginBody(t: Labeller, message?: string): Html {
   return html`<h1>${t('login.title')}</h1>
 <p>${t('login.intro')}</p>
 ${message ? html`<p role="alert" class="alert">${message}</p>` : ''}
-<form method="get" action="/login" class="login">
+<form method="get" action="/login">
 <label>${t('login.field')} <input name="token" type="password" autocomplete="off" required></label>
 <button type="submit">${t('login.submit')}</button>
 </form>`;

@@ -20,7 +20,7 @@ import type { Services } from '../services.ts';
 /**
  * The dashboards (DESIGN §7): their local assets, every page of dashboards/pages, the CSV export and the
  * server-rendered charts. Pages send a browser without a session to the login form and answer errors with an
- * HTML page; charts and the CSV answer like the API (problem documents).
+ * HTML page when the client accepts HTML (else a problem document); charts and the CSV answer like the API.
  */
 export function registerDashboardRoutes(app: FastifyInstance, services: Services): void {
   const routes = app.withTypeProvider<ZodTypeProvider>();
@@ -117,6 +117,8 @@ function registerPage(app: FastifyInstance, services: Services, page: PageDefini
         });
         return send(200, content.title, content.body);
       } catch (error) {
+        // A browser gets the error as a page in the layout; any other client the problem document, like the API.
+        if (!/text\/html/.test(request.headers.accept ?? '')) throw error;
         if (error instanceof HttpProblem) return send(error.status, String(error.status), errorBody(error.status, error.detail));
         if (error instanceof ScorecardWindowError) return send(400, '400', errorBody(400, error.message));
         throw error;
