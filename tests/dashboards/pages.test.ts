@@ -102,12 +102,12 @@ async function signIn(token: string): Promise<Session> {
 
 /** Waits until every chart on the page has been drawn (or failed), then counts each one's marks. */
 async function chartMarks(page: Page): Promise<Record<string, { rendered: string | null; marks: number }>> {
-  await page.waitForFunction(() => [...document.querySelectorAll('figure.chart')].every((figure) => figure.hasAttribute('data-rendered')), null, {
+  await page.waitForFunction(() => Array.from(document.querySelectorAll('figure.chart')).every((figure) => figure.hasAttribute('data-rendered')), null, {
     timeout: 20_000,
   });
   return page.evaluate(() =>
     Object.fromEntries(
-      [...document.querySelectorAll('figure.chart')].map((figure) => [
+      Array.from(document.querySelectorAll('figure.chart')).map((figure) => [
         figure.getAttribute('data-chart')!,
         { rendered: figure.getAttribute('data-rendered'), marks: figure.querySelectorAll('svg .role-mark > *').length },
       ]),
