@@ -30,7 +30,7 @@ export function weeklyRateChart(weeks: readonly WeekTrend[], key: WeeklyRateKey,
       {
         mark: { type: 'area', opacity: 0.18, color: colour },
         encoding: {
-          y: { field: 'low', type: 'quantitative', title: t('chart.rate'), axis: { format: '%' }, scale: key === 'sla_rate' ? { domain: [0, 1] } : { zero: true, nice: true } },
+          y: { field: 'low', type: 'quantitative', title: t('chart.rate'), axis: { format: '%', tickCount: 6 }, scale: key === 'sla_rate' ? { domain: [0, 1] } : { zero: true, nice: true } },
           y2: { field: 'high' },
         },
       },

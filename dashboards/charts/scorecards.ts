@@ -49,7 +49,7 @@ export function scorecardRatesChart(scorecards: readonly Scorecard[], metric: Sc
       {
         mark: { type: 'rule', color: '#9ca3af', strokeWidth: 2 },
         encoding: {
-          x: { field: 'low', type: 'quantitative', title: t(`metric.${metric}`), axis: { format: '%' }, scale: { zero: true, nice: true } },
+          x: { field: 'low', type: 'quantitative', title: t(`metric.${metric}`), axis: { format: '%', tickCount: 6 }, scale: { zero: true, nice: true } },
           x2: { field: 'high' },
         },
       },
