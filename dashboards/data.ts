@@ -10,6 +10,7 @@ import type { Scorecard, ScorecardWindow } from '../metrics/scorecards/schema.ts
 import { recentJobRuns, type JobRun } from '../pipelines/scheduler/job-runs.ts';
 import { recentIngestedFiles, recentIngestRequests } from '../pipelines/sources/ingest-history.ts';
 import type { Warehouse } from '../pipelines/warehouse/database.ts';
+import { highestRates, type RateRow, type ScorecardChartMetric } from './charts/scorecards.ts';
 
 /**
  * What pages and charts read, through the same functions as the JSON API, so a page never shows a number the API
@@ -84,6 +85,27 @@ export async function loadTrend(ctx: DashboardContext, brandId: string, weeks?: 
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const QUARANTINE_EXAMPLES_SQL = readFileSync(join(HERE, 'quarantine_examples.sql'), 'utf8');
+const HIGHEST_RATES_SQL = readFileSync(join(HERE, 'highest_rates.sql'), 'utf8');
+
+/**
+ * The `n` brands with the highest value of a rate in a window: from the stored scorecards in SQL when the window
+ * is materialised, else from the computed scorecards of every brand (which a custom window computes anyway).
+ */
+export async function loadHighestRates(
+  ctx: DashboardContext,
+  viewer: Viewer,
+  dates: { from: string; to: string },
+  metric: ScorecardChartMetric,
+  n: number,
+): Promise<RateRow[]> {
+  const only = brandScopeOf(viewer);
+  const stored = await ctx.pool.use((connection) =>
+    ctx.warehouse.all<RateRow & { brand_id: string; name: string | null }>(HIGHEST_RATES_SQL, { from: dates.from, to: dates.to, metric, only, limit: n }, connection),
+  );
+  if (stored.length > 0) return stored.map(({ brand_id, name, ...rate }) => ({ ...rate, brand: name ? `${name} (${brand_id})` : brand_id }));
+  const { scorecards } = await loadScorecards(ctx, viewer, dates, { offset: 0, limit: Number.MAX_SAFE_INTEGER });
+  return highestRates(scorecards, metric, n);
+}
 
 export interface QuarantineGroup {
   stream: string;

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import type { RouteKey } from '../../server/auth/roles.ts';
-import { loadEvidence, loadJobs, loadScorecards, loadTrend, pickedWindow, WindowPickerQuery, type DashboardContext, type Viewer } from '../data.ts';
+import { loadEvidence, loadHighestRates, loadJobs, loadTrend, pickedWindow, WindowPickerQuery, type DashboardContext, type Viewer } from '../data.ts';
 import { LANGUAGES, type Labeller } from '../i18n.ts';
 import { claimStagesChart, weeklyAnswerTimeChart, weeklyRateChart } from './brand-trends.ts';
 import { ingestRowsChart, jobRunsChart } from './jobs.ts';
-import { SCORECARD_CHART_METRICS, scorecardRatesChart } from './scorecards.ts';
+import { SCORECARD_CHART_BRANDS, SCORECARD_CHART_METRICS, scorecardRatesChart } from './scorecards.ts';
 import type { ChartSpec } from './spec.ts';
 import { resolveWindow } from '../../metrics/scorecards/scorecards.ts';
 
@@ -53,10 +53,9 @@ export const CHARTS = {
     access: 'GET /api/scorecards',
     query: WindowPickerQuery.extend({ metric: ChartQuerySchema.shape.metric, lang: ChartQuerySchema.shape.lang }).strict(),
     async build(ctx, viewer, query, t) {
-      const dates = pickedWindow(ctx, query);
-      // Every visible brand: the highest rates can be anywhere in brand_id order.
-      const { scorecards } = await loadScorecards(ctx, viewer, dates, { offset: 0, limit: Number.MAX_SAFE_INTEGER });
-      return scorecardRatesChart(scorecards, query.metric ?? 'late_dispatch_rate', t);
+      const metric = query.metric ?? 'late_dispatch_rate';
+      const rows = await loadHighestRates(ctx, viewer, pickedWindow(ctx, query), metric, SCORECARD_CHART_BRANDS);
+      return scorecardRatesChart(rows, metric, t);
     },
   }),
   'brand-late-dispatch': chart({

@@ -35,10 +35,12 @@ export function highestRates(scorecards: readonly Scorecard[], metric: Scorecard
   return rows.slice(0, n);
 }
 
-/** Dot-and-whisker chart of one rate across brands: the value, and the interval that says how sure it is. */
-export function scorecardRatesChart(scorecards: readonly Scorecard[], metric: ScorecardChartMetric, t: Labeller, n = 15): ChartSpec {
-  const title = t('chart.scorecard_rates_title', { metric: t(`metric.${metric}`), n });
-  const rows = highestRates(scorecards, metric, n);
+/** Brands the scorecards chart shows. */
+export const SCORECARD_CHART_BRANDS = 15;
+
+/** Dot-and-whisker chart of one rate across brands (rows from highestRates): the value, and the interval that says how sure it is. */
+export function scorecardRatesChart(rows: readonly RateRow[], metric: ScorecardChartMetric, t: Labeller): ChartSpec {
+  const title = t('chart.scorecard_rates_title', { metric: t(`metric.${metric}`), n: SCORECARD_CHART_BRANDS });
   if (rows.length === 0) return emptyChart(title, t('chart.empty'));
   const y = { field: 'brand', type: 'nominal', title: t('chart.brand'), sort: { field: 'value', order: 'descending' } };
   return frame(title, {

@@ -36,7 +36,7 @@ export const brandPage = definePage({
   params: z.object({ brand_id: z.string().min(1).max(200) }),
   query: WindowPickerQuery,
   nav: {
-    label: 'nav.scorecards',
+    label: 'nav.brand',
     description: 'home.brand',
     // Linked for brand viewers, who have exactly one brand; staff reach brands from the scorecards.
     href: (viewer) => (viewer.role === 'brand' && viewer.brandId ? `/brands/${encodeURIComponent(viewer.brandId)}` : null),

@@ -21,7 +21,12 @@ export const homePage = definePage({
 <p>${t('home.signed_in_as')} ${who}.</p>
 <h2>${t('home.pages')}</h2>
 <ul class="page-links">
-${links.map((link) => html`<li><a href="${link.href}">${link.label}</a> — ${link.description}</li>\n`)}</ul>
+${links.map((link) => html`<li><a href="${link.href}">${link.label}</a> — ${link.description}</li>\n`)}${
+        // Staff reach a brand's page from the scorecards; a brand viewer has its own in the list.
+        viewer.role !== 'brand' && links.some((link) => link.href === '/scorecards')
+          ? html`<li>${t('home.brand_detail')} <a href="/scorecards">${t('nav.scorecards')}</a></li>\n`
+          : ''
+      }</ul>
 <h2>${t('home.api')}</h2>
 <ul>
 ${api.map(([href, text]) => html`<li><a href="${href}">${text}</a> <code>${href}</code></li>\n`)}</ul>`,

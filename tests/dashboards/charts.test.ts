@@ -34,7 +34,7 @@ describe('chart builders', () => {
   });
 
   it('labels charts in the page language and says when there is nothing to plot', async () => {
-    const spec = scorecardRatesChart([card('B1', 0, 0)], 'late_dispatch_rate', ko);
+    const spec = scorecardRatesChart(highestRates([card('B1', 0, 0)], 'late_dispatch_rate', 15), 'late_dispatch_rate', ko);
     expect(spec.title).toBe('출고 지연율: 상위 15개, 95% 구간 포함');
     expect(dataOf(spec)).toEqual([{ message: '이 기간에 데이터가 없습니다.' }]);
     const svg = await renderSvg(spec);

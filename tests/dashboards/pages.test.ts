@@ -4,6 +4,8 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDemo } from '../../cli/demo.ts';
 import { CHART_NAMES } from '../../dashboards/charts/registry.ts';
+import { highestRates } from '../../dashboards/charts/scorecards.ts';
+import { loadHighestRates, loadScorecards, pickedWindow } from '../../dashboards/data.ts';
 import { BusinessCalendar } from '../../metrics/calendar/calendar.ts';
 import { addDays } from '../../metrics/calendar/zoned-time.ts';
 import { trailingWindow } from '../../metrics/scorecards/scorecards.ts';
@@ -136,7 +138,7 @@ describe('dashboards in a browser', () => {
     const home = await staff.page.goto(`${url}/`);
     expect(home!.status()).toBe(200);
     const links = await staff.page.$$eval('ul.page-links a', (anchors) => anchors.map((a) => a.getAttribute('href')));
-    expect(links).toEqual(['/scorecards', '/jobs']);
+    expect(links).toEqual(['/scorecards', '/jobs', '/scorecards']);
     const csp = home!.headers()['content-security-policy']!;
     expect(csp).toContain("script-src 'self'");
     expect(csp).not.toContain('unsafe-eval');
@@ -275,6 +277,20 @@ describe('server-rendered charts', () => {
       const svg = await response.text();
       expect(svg.startsWith('<svg'), name).toBe(true);
       expect(svg, name).toMatch(/class="mark-\w+ role-mark/);
+    }
+  });
+
+  it('ranks the highest rates in SQL on stored scorecards exactly as from the scorecards themselves', async () => {
+    const ctx = { warehouse, pool: { use: <T>(work: (connection: typeof warehouse.db) => Promise<T>) => work(warehouse.db) }, calendar, now: () => NOW };
+    const staffViewer = { role: 'admin', brandId: null };
+    for (const metric of ['late_dispatch_rate', 'sla_rate', 'claim_rate'] as const) {
+      // As the chart asks: the picker's window, which also says how many days.
+      const dates = pickedWindow(ctx, { days: '28' });
+      expect([dates.from, dates.to]).toEqual([trailing(28).from, trailing(28).to]);
+      const fromSql = await loadHighestRates(ctx, staffViewer, dates, metric, 4);
+      const { scorecards } = await loadScorecards(ctx, staffViewer, dates, { offset: 0 });
+      expect(fromSql.length, metric).toBeGreaterThan(0);
+      expect(fromSql, metric).toEqual(highestRates(scorecards, metric, 4));
     }
   });
 
