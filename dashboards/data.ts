@@ -22,6 +22,15 @@ export interface DashboardContext {
   pool: { use<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> };
   calendar: BusinessCalendar;
   now: () => Date;
+  /** Results shared by the charts of one page (three charts draw the same weekly trend); one map per request. */
+  memo?: Map<string, Promise<unknown>>;
+}
+
+function memoised<T>(ctx: DashboardContext, key: string, load: () => Promise<T>): Promise<T> {
+  if (!ctx.memo) return load();
+  let hit = ctx.memo.get(key) as Promise<T> | undefined;
+  if (!hit) ctx.memo.set(key, (hit = load()));
+  return hit;
 }
 
 /** Who is looking: a brand viewer sees its own brand only. */
@@ -80,7 +89,9 @@ export async function loadEvidence(ctx: DashboardContext, brandId: string, windo
 }
 
 export async function loadTrend(ctx: DashboardContext, brandId: string, weeks?: number) {
-  return ctx.pool.use((connection) => brandTrend(ctx.warehouse, brandId, { weeks, now: ctx.now(), calendar: ctx.calendar, connection }));
+  return memoised(ctx, `trend:${brandId}:${weeks ?? ''}`, () =>
+    ctx.pool.use((connection) => brandTrend(ctx.warehouse, brandId, { weeks, now: ctx.now(), calendar: ctx.calendar, connection })),
+  );
 }
 
 const HERE = dirname(fileURLToPath(import.meta.url));

@@ -106,7 +106,7 @@ function registerPage(app: FastifyInstance, services: Services, page: PageDefini
         }
         if (typeof params.data.brand_id === 'string') assertBrandVisible(principal, params.data.brand_id);
         const content = await page.render({
-          ctx: services,
+          ctx: { ...services, memo: new Map() },
           viewer,
           params: params.data,
           query: query.data,
