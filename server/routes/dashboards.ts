@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { readAsset } from '../../dashboards/assets.ts';
 import { chartDefinition, ChartQuerySchema, CHART_NAMES, isChartName } from '../../dashboards/charts/registry.ts';
 import { scorecardsCsv } from '../../dashboards/csv.ts';
-import { pickedWindow, WindowPickerQuery, type Viewer } from '../../dashboards/data.ts';
+import { loadScorecard, pickedWindow, WindowPickerQuery, type Viewer } from '../../dashboards/data.ts';
 import { labeller, LANGUAGE_COOKIE, languageOf, LANGUAGES, type Language } from '../../dashboards/i18n.ts';
 import { PAGES } from '../../dashboards/pages/index.ts';
 import { errorBody, layout, type NavLink } from '../../dashboards/pages/layout.ts';
@@ -59,7 +59,12 @@ export function registerDashboardRoutes(app: FastifyInstance, services: Services
         }));
         throw new HttpProblem(400, `chart ${name}: ${invalid.map((p) => `${p.name}: ${p.reason}`).join('; ')}`, { title: 'Invalid request', invalidParams: invalid });
       }
-      if (chart.brandOf) assertBrandVisible(principal, chart.brandOf(parsed.data));
+      if (chart.brandOf) {
+        const brandId = chart.brandOf(parsed.data);
+        assertBrandVisible(principal, brandId);
+        // The default window's stored scorecard: a lookup, and for an unknown brand a few EXISTS probes.
+        if (!(await loadScorecard(services, brandId, {}))) throw notFound(`no brand '${brandId}'`);
+      }
       const spec = await chart.build(services, principal, parsed.data, labeller(parsed.data.lang === 'ko' ? 'ko' : 'en'));
       return reply.type('image/svg+xml; charset=utf-8').send(await renderSvg(spec));
     },

@@ -304,6 +304,7 @@ describe('server-rendered charts', () => {
       expect((await fetch(`${url}${path}`)).status, path).toBe(404);
     }
     expect((await fetch(`${url}/assets/vega-interpreter.js`)).status).toBe(200);
+    expect((await get('/api/charts/brand-sla.svg?brand_id=NOPE')).status).toBe(404);
     const missingBrand = await get('/api/charts/brand-sla.svg');
     expect(missingBrand.status).toBe(400);
     const extra = await get(`/api/charts/jobs-runs.svg?brand_id=${ownBrand}`);
