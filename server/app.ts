@@ -9,8 +9,10 @@ import { Credentials } from './auth/credentials.ts';
 import { ConnectionPool } from './connection-pool.ts';
 import { DEFAULT_RATE_LIMIT, registerPlugins, type RateLimitOptions } from './plugins.ts';
 import { installProblemHandlers } from './problem.ts';
+import { registerBrandEvidenceRoutes } from './routes/brand-evidence.ts';
 import { registerBrandRoutes } from './routes/brands.ts';
 import { registerDigestRoutes } from './routes/digests.ts';
+import { registerDashboardRoutes } from './routes/dashboards.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerIngestRoutes } from './routes/ingest.ts';
 import { registerJobRoutes } from './routes/jobs.ts';
@@ -90,5 +92,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerLoadRoutes(app, services);
   registerDigestRoutes(app, services);
   registerPageRoutes(app, services);
+  registerBrandEvidenceRoutes(app, services);
+  registerDashboardRoutes(app, services);
   return app;
 }

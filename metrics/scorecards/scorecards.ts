@@ -60,7 +60,7 @@ export const RANK_MINIMUMS: Record<RankedKey, number> = {
 };
 
 /** Metrics where a higher value is better; for the others lower is better (durations compare by p50). */
-const HIGHER_IS_BETTER: ReadonlySet<RankedKey> = new Set(['on_time_delivery_rate', 'sla_rate', 'avg_review_score']);
+export const HIGHER_IS_BETTER: ReadonlySet<RankedKey> = new Set(['on_time_delivery_rate', 'sla_rate', 'avg_review_score']);
 
 export class ScorecardWindowError extends Error {
   override name = 'ScorecardWindowError';
@@ -221,7 +221,20 @@ function metricsFrom(f: Figures): Metrics {
   };
 }
 
-const EMPTY_METRICS = metricsFrom({});
+/** The metrics of a brand without activity in a window. */
+export const EMPTY_METRICS = metricsFrom({});
+
+/**
+ * Every metric of each window for every brand with activity in it, one map per window in the order given
+ * (the dashboards' weekly trends read a dozen windows this way, in one pass per fact table).
+ */
+export function computeWindowMetrics(
+  warehouse: Warehouse,
+  windows: readonly ScorecardWindow[],
+  connection?: DuckDBConnection,
+): Promise<Map<string, Metrics>[]> {
+  return metricsByWindows(warehouse, windows, connection);
+}
 
 /** The metrics each source feeds (fed_sources.sql names the sources): without the source, they are "no data". */
 const METRICS_BY_SOURCE: Record<string, MetricKey[]> = {

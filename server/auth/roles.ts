@@ -36,6 +36,11 @@ export const ACCESS = {
   'POST /api/deliveries/:message_id/retry': ['admin', 'manager'],
   // The pages; any signed-in role may see the index of links.
   'GET /': ROLES,
+  // Dashboards (dashboards/): a brand's evidence and weekly trend, and server-rendered charts (each chart also
+  // follows the row of the API its data comes from; see dashboards/charts/registry.ts).
+  'GET /api/brands/:brand_id/evidence': [...STAFF, 'brand'],
+  'GET /api/brands/:brand_id/trend': [...STAFF, 'brand'],
+  'GET /api/charts/:name.svg': [...STAFF, 'brand'],
 } as const satisfies Record<string, 'public' | readonly Role[]>;
 export type RouteKey = keyof typeof ACCESS;
 

@@ -91,6 +91,61 @@ export const ACCESS_MATRIX: MatrixRow[] = [
     path: '/api/deliveries/digest%3A2024-03-20%3Anobody/retry',
     expected: row([401, 401, 404, 403, 403, 404, 403, 403]),
   },
+  {
+    route: 'GET /api/brands/{brand_id}/evidence',
+    method: 'GET',
+    path: '/api/brands/B1/evidence',
+    expected: row([401, 401, 200, 200, 200, 200, 403, 200]),
+  },
+  {
+    route: 'GET /api/brands/{brand_id}/evidence',
+    method: 'GET',
+    path: '/api/brands/B2/evidence',
+    expected: row([401, 401, 200, 200, 200, 200, 403, 403]),
+  },
+  {
+    route: 'GET /api/brands/{brand_id}/trend',
+    method: 'GET',
+    path: '/api/brands/B1/trend',
+    expected: row([401, 401, 200, 200, 200, 200, 403, 200]),
+  },
+  {
+    route: 'GET /api/brands/{brand_id}/trend',
+    method: 'GET',
+    path: '/api/brands/B2/trend',
+    expected: row([401, 401, 200, 200, 200, 200, 403, 403]),
+  },
+  // Charts follow the access of the data they show: a brand's charts, the scorecards of brands, the jobs.
+  {
+    route: 'GET /api/charts/{name}.svg',
+    method: 'GET',
+    path: '/api/charts/brand-sla.svg?brand_id=B1',
+    expected: row([401, 401, 200, 200, 200, 200, 403, 200]),
+  },
+  {
+    route: 'GET /api/charts/{name}.svg',
+    method: 'GET',
+    path: '/api/charts/brand-sla.svg?brand_id=B2',
+    expected: row([401, 401, 200, 200, 200, 200, 403, 403]),
+  },
+  {
+    route: 'GET /api/charts/{name}.svg',
+    method: 'GET',
+    path: '/api/charts/scorecard-rates.svg',
+    expected: row([401, 401, 200, 200, 200, 200, 403, 200]),
+  },
+  {
+    route: 'GET /api/charts/{name}.svg',
+    method: 'GET',
+    path: '/api/charts/jobs-runs.svg',
+    expected: row([401, 401, 200, 200, 200, 200, 403, 403]),
+  },
   // The index page: any role; no session sends the browser to the login form.
   { route: 'GET /', method: 'GET', path: '/', expected: row([302, 302, 200, 200, 200, 200, 200, 200]) },
+  // Dashboard pages follow the row of the API whose data they show (HTML pages, so they redirect without a session).
+  { route: 'GET /scorecards', method: 'GET', path: '/scorecards', expected: row([302, 302, 200, 200, 200, 200, 403, 200]) },
+  { route: 'GET /brands/B1', method: 'GET', path: '/brands/B1', expected: row([302, 302, 200, 200, 200, 200, 403, 200]) },
+  { route: 'GET /brands/B2', method: 'GET', path: '/brands/B2', expected: row([302, 302, 200, 200, 200, 200, 403, 403]) },
+  { route: 'GET /jobs', method: 'GET', path: '/jobs', expected: row([302, 302, 200, 200, 200, 200, 403, 403]) },
+  { route: 'GET /scorecards.csv', method: 'GET', path: '/scorecards.csv', expected: row([401, 401, 200, 200, 200, 200, 403, 200]) },
 ];

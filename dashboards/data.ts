@@ -1,0 +1,152 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import type { BusinessCalendar } from '../metrics/calendar/calendar.ts';
+import { brandEvidence, brandTrend } from '../metrics/evidence/evidence.ts';
+import { getScorecard, listScorecards, resolveWindow, trailingWindow } from '../metrics/scorecards/scorecards.ts';
+import type { Scorecard, ScorecardWindow } from '../metrics/scorecards/schema.ts';
+import { recentJobRuns, type JobRun } from '../pipelines/scheduler/job-runs.ts';
+import { recentIngestedFiles, recentIngestRequests } from '../pipelines/sources/ingest-history.ts';
+import type { Warehouse } from '../pipelines/warehouse/database.ts';
+import { highestRates, type RateRow, type ScorecardChartMetric } from './charts/scorecards.ts';
+
+/**
+ * What pages and charts read, through the same functions as the JSON API, so a page never shows a number the API
+ * would not. The context is what the server passes in (a subset of server/services.ts).
+ */
+
+export interface DashboardContext {
+  warehouse: Warehouse;
+  pool: { use<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> };
+  calendar: BusinessCalendar;
+  now: () => Date;
+  /** Results shared by the charts of one page (three charts draw the same weekly trend); one map per request. */
+  memo?: Map<string, Promise<unknown>>;
+}
+
+function memoised<T>(ctx: DashboardContext, key: string, load: () => Promise<T>): Promise<T> {
+  if (!ctx.memo) return load();
+  let hit = ctx.memo.get(key) as Promise<T> | undefined;
+  if (!hit) ctx.memo.set(key, (hit = load()));
+  return hit;
+}
+
+/** Who is looking: a brand viewer sees its own brand only. */
+export interface Viewer {
+  role: string;
+  brandId: string | null;
+}
+
+export const brandScopeOf = (viewer: Viewer): string | null => (viewer.role === 'brand' ? viewer.brandId : null);
+
+export const WINDOW_DAYS = ['7', '28', '90'] as const;
+
+/** The window picker's query: a standard trailing window (`days`) or a custom one (`from`, `to`). */
+export const WindowPickerQuery = z.object({
+  days: z.enum([...WINDOW_DAYS, 'custom']).optional(),
+  from: z.iso.date({ error: 'expected a YYYY-MM-DD date' }).optional(),
+  to: z.iso.date({ error: 'expected a YYYY-MM-DD date' }).optional(),
+});
+export type WindowPickerQuery = z.infer<typeof WindowPickerQuery>;
+
+/** The dates a picker query asks for: custom dates when both are given, else the trailing 7, 28 (default) or 90 days. */
+export function pickedWindow(ctx: DashboardContext, query: WindowPickerQuery): { from: string; to: string; days: string } {
+  if (query.from && query.to && (query.days === undefined || query.days === 'custom')) {
+    resolveWindow(ctx.calendar, { from: query.from, to: query.to }, ctx.now()); // refuses an empty window
+    return { from: query.from, to: query.to, days: 'custom' };
+  }
+  const days = query.days && query.days !== 'custom' ? query.days : '28';
+  const window = trailingWindow(ctx.calendar, ctx.now(), Number(days));
+  return { from: window.from, to: window.to, days };
+}
+
+export const SCORECARD_PAGE_SIZE = 500;
+
+export async function loadScorecards(
+  ctx: DashboardContext,
+  viewer: Viewer,
+  dates: { from: string; to: string },
+  page: { offset: number; limit?: number } = { offset: 0 },
+): Promise<{ window: ScorecardWindow; total: number; scorecards: Scorecard[] }> {
+  return ctx.pool.use((connection) =>
+    listScorecards(
+      ctx.warehouse,
+      dates,
+      { now: ctx.now(), calendar: ctx.calendar, connection },
+      { limit: page.limit ?? SCORECARD_PAGE_SIZE, offset: page.offset, only: brandScopeOf(viewer) },
+    ),
+  );
+}
+
+export async function loadScorecard(ctx: DashboardContext, brandId: string, dates: { from?: string; to?: string }): Promise<Scorecard | undefined> {
+  return ctx.pool.use((connection) => getScorecard(ctx.warehouse, brandId, dates, { now: ctx.now(), calendar: ctx.calendar, connection }));
+}
+
+export async function loadEvidence(ctx: DashboardContext, brandId: string, window: ScorecardWindow, limit?: number) {
+  return ctx.pool.use((connection) => brandEvidence(ctx.warehouse, brandId, window, { limit, connection }));
+}
+
+export async function loadTrend(ctx: DashboardContext, brandId: string, weeks?: number) {
+  return memoised(ctx, `trend:${brandId}:${weeks ?? ''}`, () =>
+    ctx.pool.use((connection) => brandTrend(ctx.warehouse, brandId, { weeks, now: ctx.now(), calendar: ctx.calendar, connection })),
+  );
+}
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const QUARANTINE_EXAMPLES_SQL = readFileSync(join(HERE, 'quarantine_examples.sql'), 'utf8');
+const HIGHEST_RATES_SQL = readFileSync(join(HERE, 'highest_rates.sql'), 'utf8');
+
+/**
+ * The `n` brands with the highest value of a rate in a window: from the stored scorecards in SQL when the window
+ * is materialised, else from the computed scorecards of every brand (which a custom window computes anyway).
+ */
+export async function loadHighestRates(
+  ctx: DashboardContext,
+  viewer: Viewer,
+  dates: { from: string; to: string },
+  metric: ScorecardChartMetric,
+  n: number,
+): Promise<RateRow[]> {
+  const only = brandScopeOf(viewer);
+  const stored = await ctx.pool.use((connection) =>
+    ctx.warehouse.all<RateRow & { brand_id: string; name: string | null }>(HIGHEST_RATES_SQL, { from: dates.from, to: dates.to, metric, only, limit: n }, connection),
+  );
+  if (stored.length > 0) return stored.map(({ brand_id, name, ...rate }) => ({ ...rate, brand: name ? `${name} (${brand_id})` : brand_id }));
+  const { scorecards } = await loadScorecards(ctx, viewer, dates, { offset: 0, limit: Number.MAX_SAFE_INTEGER });
+  return highestRates(scorecards, metric, n);
+}
+
+export interface QuarantineGroup {
+  stream: string;
+  field: string;
+  reason: string;
+  count: number;
+  last_at: string;
+  example_source: string;
+  example_line: number | null;
+  example_raw: string | null;
+}
+
+export interface JobsData {
+  runs: JobRun[];
+  files: Awaited<ReturnType<typeof recentIngestedFiles>>;
+  requests: Awaited<ReturnType<typeof recentIngestRequests>>;
+  quarantine: QuarantineGroup[];
+}
+
+export async function loadJobs(ctx: DashboardContext): Promise<JobsData> {
+  const runs = await recentJobRuns(ctx.warehouse);
+  return ctx.pool.use(async (connection) => ({
+    runs,
+    files: await recentIngestedFiles(ctx.warehouse, 50, connection),
+    requests: await recentIngestRequests(ctx.warehouse, 50, connection),
+    quarantine: await ctx.warehouse.all<QuarantineGroup>(QUARANTINE_EXAMPLES_SQL, { limit: 30 }, connection),
+  }));
+}
+
+/** The query that picks the same window again (for links and charts). */
+export function windowParams(picked: { days: string; from: string; to: string }): Record<string, string> {
+  return picked.days === 'custom' ? { days: 'custom', from: picked.from, to: picked.to } : { days: picked.days };
+}

@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import { loadJobs } from '../data.ts';
+import type { LabelKey } from '../i18n.ts';
+import { formatInstant, html, type Html } from './html.ts';
+import { chartFigure, definePage } from './page.ts';
+
+/** Jobs: recent job runs, ingested files and requests with their row counts and errors, and quarantined rows. */
+export const jobsPage = definePage({
+  path: '/jobs',
+  access: 'GET /api/jobs',
+  params: z.object({}),
+  query: z.object({}),
+  nav: { label: 'nav.jobs', description: 'home.jobs', href: () => '/jobs' },
+  async render(input) {
+    const { ctx, t, timeZone } = input;
+    const jobs = await loadJobs(ctx);
+    const when = (iso: string | null) => formatInstant(iso, timeZone);
+    const num = (n: number | null) => (n === null ? '' : n.toLocaleString('en'));
+    const charts = await Promise.all([chartFigure(input, 'jobs-runs', {}), chartFigure(input, 'jobs-ingest-rows', {})]);
+    return {
+      title: t('jobs.title'),
+      body: html`<h1>${t('jobs.title')}</h1>
+<section class="charts">${charts}</section>
+<h2>${t('jobs.runs')}</h2>
+${table(t, 'job-runs', ['col.job', 'col.trigger', 'col.started_at', 'col.finished_at', 'col.outcome', 'col.rows_in', 'col.rows_accepted', 'col.rows_duplicate', 'col.rows_rejected', 'col.error'], jobs.runs.map((run) => [
+  run.job,
+  run.trigger,
+  when(run.started_at),
+  when(run.finished_at),
+  outcome(run.outcome),
+  num(run.rows_in),
+  num(run.rows_accepted),
+  num(run.rows_duplicate),
+  num(run.rows_rejected),
+  run.error ?? '',
+]), t('jobs.no_runs'))}
+<h2>${t('jobs.files')}</h2>
+${table(t, 'ingested-files', ['col.path', 'col.stream', 'col.finished_at', 'col.outcome', 'col.rows_accepted', 'col.rows_duplicate', 'col.rows_rejected', 'col.quarantined', 'col.error'], jobs.files.map((file) => [
+  file.path,
+  file.stream ?? '',
+  when(file.finished_at),
+  outcome(file.outcome),
+  num(file.rows_accepted),
+  num(file.rows_duplicate),
+  num(file.rows_rejected),
+  num(file.quarantined),
+  file.error ?? '',
+]), t('jobs.none'))}
+<h2>${t('jobs.requests')}</h2>
+${table(t, 'ingest-requests', ['col.request_id', 'col.stream', 'col.finished_at', 'col.outcome', 'col.rows_accepted', 'col.rows_duplicate', 'col.rows_rejected', 'col.quarantined', 'col.error'], jobs.requests.map((request) => [
+  request.request_id,
+  request.stream,
+  when(request.finished_at),
+  outcome(request.outcome),
+  num(request.rows_accepted),
+  num(request.rows_duplicate),
+  num(request.rows_rejected),
+  num(request.quarantined),
+  request.error ?? '',
+]), t('jobs.none'))}
+<h2>${t('jobs.quarantine')}</h2>
+${table(t, 'quarantine', ['col.stream', 'col.field', 'col.reason', 'col.count', 'col.finished_at', 'col.source', 'col.example'], jobs.quarantine.map((group) => [
+  group.stream,
+  group.field,
+  group.reason,
+  num(group.count),
+  when(group.last_at),
+  group.example_line === null ? group.example_source : `${group.example_source}:${group.example_line}`,
+  html`<code>${group.example_raw ?? ''}</code>`,
+]), t('jobs.none'))}`,
+    };
+  },
+});
+
+const outcome = (value: string) => html`<span class="badge outcome-${value}">${value}</span>`;
+
+function table(t: (key: LabelKey) => string, id: string, columns: LabelKey[], rows: (string | Html)[][], empty: string): Html {
+  if (rows.length === 0) return html`<p class="empty" id="${id}">${empty}</p>`;
+  return html`<table id="${id}"><thead><tr>${columns.map((column) => html`<th>${t(column)}</th>`)}</tr></thead>
+<tbody>${rows.map((cells) => html`<tr>${cells.map((cell) => html`<td>${cell}</td>`)}</tr>\n`)}</tbody></table>`;
+}

@@ -1,0 +1,315 @@
+import type { FastifyInstance } from 'fastify';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runDemo } from '../../cli/demo.ts';
+import { CHART_NAMES } from '../../dashboards/charts/registry.ts';
+import { highestRates } from '../../dashboards/charts/scorecards.ts';
+import { loadHighestRates, loadScorecards, pickedWindow } from '../../dashboards/data.ts';
+import { BusinessCalendar } from '../../metrics/calendar/calendar.ts';
+import { addDays } from '../../metrics/calendar/zoned-time.ts';
+import { trailingWindow } from '../../metrics/scorecards/scorecards.ts';
+import { parseConfig } from '../../pipelines/config.ts';
+import { recordJobRun } from '../../pipelines/scheduler/job-runs.ts';
+import { Warehouse } from '../../pipelines/warehouse/database.ts';
+import { buildApp } from '../../server/app.ts';
+import { tempDir } from '../helpers/event-files.ts';
+
+/**
+ * The dashboards in a real browser (Debian's Chromium, driven by playwright-core) against a real listening server
+ * on a small simulated marketplace: every page loads without console errors or CSP violations, every chart draws
+ * marks, sorting, filtering and the window picker change what is shown, the language switch works, and a brand
+ * user cannot reach another brand. One browser for the whole file.
+ */
+
+/**
+ * The real clock, fixed at the start: the browser drops a session cookie whose expiry (12 hours after the server's
+ * "now") is already past, so a made-up date would sign nobody in. The demo data ends yesterday either way.
+ */
+const NOW = new Date();
+const calendar = new BusinessCalendar(parseConfig({}).calendar);
+const trailing = (days: number) => trailingWindow(calendar, NOW, days);
+
+let warehouse: Warehouse;
+let app: FastifyInstance;
+let url: string;
+let browser: Browser;
+let admin: string;
+let brandToken: string;
+let ownBrand: string;
+let otherBrand: string;
+
+beforeAll(async () => {
+  const dir = tempDir('brandscore-dashboards-');
+  warehouse = await Warehouse.open(join(dir, 'brandscore.duckdb'));
+  const config = parseConfig({ inbox: join(dir, 'inbox') });
+  await runDemo(warehouse, config, { days: 63, brands: 6, seed: 5, now: NOW, progress: () => undefined });
+  await recordJobRun(warehouse, 'refresh', 'schedule', async () => ({ rowsIn: 120, accepted: 120 }));
+  await recordJobRun(warehouse, 'inbox', 'schedule', async () => {
+    throw new Error('inbox folder is not readable');
+  });
+  app = await buildApp({ warehouse, config, now: () => NOW, log: () => undefined, rateLimit: false });
+  url = await app.listen({ port: 0, host: '127.0.0.1' });
+  const brands = await warehouse.all<{ brand_id: string }>('SELECT brand_id FROM brands ORDER BY brand_id');
+  [ownBrand, otherBrand] = [brands[0]!.brand_id, brands[1]!.brand_id];
+  admin = await app.credentials.createToken({ role: 'admin' });
+  brandToken = await app.credentials.createToken({ role: 'brand', brandId: ownBrand });
+  // A row that fails its contract, so the jobs page has a quarantine example.
+  const ingest = await app.credentials.createToken({ role: 'ingest' });
+  await fetch(`${url}/api/ingest/orders`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${ingest}`, 'content-type': 'application/x-ndjson' },
+    body: `${JSON.stringify({ event_id: 'bad-1', type: 'order_placed', brand_id: ownBrand, occurred_at: 'yesterday', order_id: 'OX' })}\n`,
+  });
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+  warehouse?.close();
+});
+
+interface Session {
+  context: BrowserContext;
+  page: Page;
+  /** Console errors, page errors and CSP violations seen so far. */
+  problems: string[];
+}
+
+async function signIn(token: string): Promise<Session> {
+  const context = await browser.newContext({ viewport: { width: 1300, height: 900 } });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error' || message.type() === 'warning') problems.push(`console ${message.type()}: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (event) => {
+      console.error(`CSP violation: ${event.violatedDirective} ${event.blockedURI}`);
+    });
+  });
+  // Through the login form, as a person would.
+  await page.goto(`${url}/scorecards`);
+  expect(new URL(page.url()).pathname).toBe('/login');
+  await page.fill('input[name=token]', token);
+  await Promise.all([page.waitForURL(`${url}/`), page.click('button[type=submit]')]);
+  return { context, page, problems };
+}
+
+/** Waits until every chart on the page has been drawn (or failed), then counts each one's marks. */
+async function chartMarks(page: Page): Promise<Record<string, { rendered: string | null; marks: number }>> {
+  await page.waitForFunction(() => Array.from(document.querySelectorAll('figure.chart')).every((figure) => figure.hasAttribute('data-rendered')), null, {
+    timeout: 20_000,
+  });
+  return page.evaluate(() =>
+    Object.fromEntries(
+      Array.from(document.querySelectorAll('figure.chart')).map((figure) => [
+        figure.getAttribute('data-chart')!,
+        { rendered: figure.getAttribute('data-rendered'), marks: figure.querySelectorAll('svg .role-mark > *').length },
+      ]),
+    ),
+  );
+}
+
+const lateDispatchColumn = (page: Page) =>
+  page.$$eval('#scorecards tbody tr:not([hidden]) td[data-metric=late_dispatch_rate]', (cells) => cells.map((cell) => cell.getAttribute('data-sort-value')));
+const brandColumn = (page: Page) => page.$$eval('#scorecards tbody tr:not([hidden]) td:first-child', (cells) => cells.map((cell) => cell.getAttribute('data-sort-value')));
+
+describe('dashboards in a browser', () => {
+  let staff: Session;
+  beforeAll(async () => {
+    staff = await signIn(admin);
+  });
+  afterAll(async () => staff.context.close());
+
+  it('loads every page without console errors or CSP violations, and every chart draws its marks', async () => {
+    const expectedCharts: Record<string, string[]> = {
+      '/': [],
+      '/scorecards': ['scorecard-rates'],
+      [`/brands/${ownBrand}`]: ['brand-late-dispatch', 'brand-sla', 'brand-answer-time', 'brand-claim-stages'],
+      '/jobs': ['jobs-runs', 'jobs-ingest-rows'],
+    };
+    const home = await staff.page.goto(`${url}/`);
+    expect(home!.status()).toBe(200);
+    const links = await staff.page.$$eval('ul.page-links a', (anchors) => anchors.map((a) => a.getAttribute('href')));
+    expect(links).toEqual(['/scorecards', '/jobs', '/scorecards']);
+    const csp = home!.headers()['content-security-policy']!;
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toContain('unsafe-eval');
+    expect(csp).not.toContain('unsafe-inline');
+    for (const [path, charts] of Object.entries(expectedCharts)) {
+      const response = await staff.page.goto(`${url}${path}`);
+      expect(response!.status(), path).toBe(200);
+      const marks = await chartMarks(staff.page);
+      expect(Object.keys(marks).sort(), path).toEqual([...charts].sort());
+      for (const [chart, drawn] of Object.entries(marks)) {
+        expect(drawn.rendered, chart).toBe('true');
+        expect(drawn.marks, chart).toBeGreaterThan(0);
+      }
+    }
+    // Every chart of the registry is on some page.
+    expect(Object.values(expectedCharts).flat().sort()).toEqual([...CHART_NAMES].sort());
+    // The brand page shows its evidence with entity ids.
+    await staff.page.goto(`${url}/brands/${ownBrand}`);
+    const evidenceIds = await staff.page.$$eval('section.evidence td:first-child code', (cells) => cells.map((cell) => cell.textContent));
+    expect(evidenceIds.length).toBeGreaterThan(0);
+    expect(await staff.page.$$eval('.card[data-metric]', (cards) => cards.length)).toBe(12);
+    await staff.page.goto(`${url}/jobs`);
+    expect(await staff.page.textContent('#quarantine')).toContain('occurred_at');
+    expect(await staff.page.textContent('#job-runs')).toContain('inbox folder is not readable');
+    expect(staff.problems).toEqual([]);
+  });
+
+  it('sorts the scorecards by a column and filters them by brand and status', async () => {
+    await staff.page.goto(`${url}/scorecards`);
+    const byBrand = await brandColumn(staff.page);
+    expect(byBrand.length).toBe(6);
+    expect(byBrand).toEqual([...byBrand].sort());
+    await staff.page.click('th[data-metric=late_dispatch_rate] button');
+    const descending = (await lateDispatchColumn(staff.page)).map(Number);
+    expect(descending).toEqual([...descending].sort((a, b) => b - a));
+    expect(await brandColumn(staff.page)).not.toEqual(byBrand);
+    await staff.page.click('th[data-metric=late_dispatch_rate] button');
+    const ascending = (await lateDispatchColumn(staff.page)).map(Number);
+    expect(ascending).toEqual([...descending].reverse());
+
+    await staff.page.fill('[data-filter-text=scorecards]', otherBrand.toLowerCase());
+    expect(await brandColumn(staff.page)).toEqual([otherBrand]);
+    expect(await staff.page.textContent('[data-count-for=scorecards]')).toContain('1 of 6');
+    await staff.page.fill('[data-filter-text=scorecards]', '');
+    await staff.page.selectOption('[data-filter-status=scorecards]', 'suspended');
+    const statuses = await staff.page.$$eval('#scorecards tbody tr:not([hidden])', (rows) => rows.map((row) => row.getAttribute('data-status')));
+    expect(statuses.every((status) => status === 'suspended')).toBe(true);
+    expect(staff.problems).toEqual([]);
+  });
+
+  it('changes the window with the picker: 7 days, then custom dates', async () => {
+    await staff.page.goto(`${url}/scorecards`);
+    const window = () => staff.page.$eval('.window-line', (line) => [line.getAttribute('data-window-from'), line.getAttribute('data-window-to')]);
+    const orders = () => staff.page.$$eval('#scorecards td[data-metric=orders_placed]', (cells) => cells.map((cell) => cell.getAttribute('data-sort-value')));
+    // 28 days ending (exclusive) at the business date of NOW.
+    expect(await window()).toEqual([trailing(28).from, trailing(28).to]);
+    const before = await orders();
+    expect(await staff.page.isHidden('[data-custom-dates]')).toBe(true);
+    await Promise.all([staff.page.waitForURL(/days=7/), staff.page.selectOption('[data-window-days]', '7')]);
+    expect(await window()).toEqual([trailing(7).from, trailing(7).to]);
+    const after = await orders();
+    expect(after).not.toEqual(before);
+    // Fewer days, fewer orders for every brand with orders.
+    after.forEach((count, i) => expect(Number(count)).toBeLessThanOrEqual(Number(before[i])));
+    await staff.page.selectOption('[data-window-days]', 'custom');
+    expect(await staff.page.isVisible('[data-custom-dates]')).toBe(true);
+    const custom = [addDays(trailing(28).to, -42), addDays(trailing(28).to, -28)] as const;
+    await staff.page.fill('input[name=from]', custom[0]);
+    await staff.page.fill('input[name=to]', custom[1]);
+    await Promise.all([staff.page.waitForURL(/days=custom/), staff.page.click('.window-picker button[type=submit]')]);
+    expect(await window()).toEqual([...custom]);
+    expect((await chartMarks(staff.page))['scorecard-rates']!.marks).toBeGreaterThan(0);
+    // The CSV export is of the window shown, one row per brand.
+    const csvHref = await staff.page.getAttribute('a[href^="/scorecards.csv"]', 'href');
+    const csv = await staff.page.request.get(`${url}${csvHref}`);
+    expect(csv.headers()['content-type']).toMatch(/^text\/csv/);
+    const lines = (await csv.text()).trim().split('\r\n');
+    expect(lines).toHaveLength(7);
+    expect(lines[0]).toMatch(/^brand_id,name,status,window_from,window_to,as_of,orders_placed,late_dispatch_rate,/);
+    expect(lines[1]).toContain(`,${custom[0]},${custom[1]},`);
+    expect(staff.problems).toEqual([]);
+  });
+
+  it('switches to Korean and remembers it', async () => {
+    await staff.page.goto(`${url}/scorecards?lang=ko`);
+    expect(await staff.page.textContent('h1')).toBe('스코어카드');
+    expect(await staff.page.getAttribute('html', 'lang')).toBe('ko');
+    await staff.page.goto(`${url}/jobs`);
+    expect(await staff.page.textContent('h1')).toBe('작업');
+    expect(Object.values(await chartMarks(staff.page)).every((chart) => chart.marks > 0)).toBe(true);
+    await staff.page.click('[data-lang-switch]');
+    expect(await staff.page.textContent('h1')).toBe('Jobs');
+    expect(staff.problems).toEqual([]);
+  });
+});
+
+describe('a brand user', () => {
+  it('sees only its own brand and cannot reach another brand', async () => {
+    const brand = await signIn(brandToken);
+    const { page } = brand;
+    expect(await page.$$eval('ul.page-links a', (anchors) => anchors.map((a) => a.getAttribute('href')))).toEqual([
+      '/scorecards',
+      `/brands/${ownBrand}`,
+    ]);
+    await page.goto(`${url}/scorecards`);
+    expect(await brandColumn(page)).toEqual([ownBrand]);
+    const own = await page.goto(`${url}/brands/${ownBrand}`);
+    expect(own!.status()).toBe(200);
+    expect(Object.values(await chartMarks(page)).every((chart) => chart.rendered === 'true' && chart.marks > 0)).toBe(true);
+    const other = await page.goto(`${url}/brands/${otherBrand}`);
+    expect(other!.status()).toBe(403);
+    expect(await page.textContent('main')).toContain(`may see brand ${ownBrand} only`);
+    expect((await page.goto(`${url}/jobs`))!.status()).toBe(403);
+    for (const name of ['brand-late-dispatch', 'brand-claim-stages']) {
+      expect((await page.request.get(`${url}/api/charts/${name}.svg?brand_id=${otherBrand}`)).status()).toBe(403);
+      expect((await page.request.get(`${url}/api/charts/${name}.svg?brand_id=${ownBrand}`)).status()).toBe(200);
+    }
+    expect((await page.request.get(`${url}/api/charts/jobs-runs.svg`)).status()).toBe(403);
+    const csv = (await (await page.request.get(`${url}/scorecards.csv`)).text()).trim().split('\r\n');
+    expect(csv.slice(1).map((line) => line.split(',')[0])).toEqual([ownBrand]);
+    // The 403 pages render in the same layout; the only console errors are the refused documents themselves.
+    expect(brand.problems.filter((problem) => !/status of 403/.test(problem))).toEqual([]);
+    await brand.context.close();
+  });
+});
+
+describe('server-rendered charts', () => {
+  const get = (path: string) => fetch(`${url}${path}`, { headers: { authorization: `Bearer ${admin}` } });
+
+  it('renders every chart of the registry to SVG with marks', async () => {
+    for (const name of CHART_NAMES) {
+      const query = name.startsWith('brand-') ? `?brand_id=${ownBrand}&lang=ko` : '?lang=ko';
+      const response = await get(`/api/charts/${name}.svg${query}`);
+      expect(response.status, name).toBe(200);
+      expect(response.headers.get('content-type')).toMatch(/^image\/svg\+xml/);
+      const svg = await response.text();
+      expect(svg.startsWith('<svg'), name).toBe(true);
+      expect(svg, name).toMatch(/class="mark-\w+ role-mark/);
+    }
+  });
+
+  it('ranks the highest rates in SQL on stored scorecards exactly as from the scorecards themselves', async () => {
+    const ctx = { warehouse, pool: { use: <T>(work: (connection: typeof warehouse.db) => Promise<T>) => work(warehouse.db) }, calendar, now: () => NOW };
+    const staffViewer = { role: 'admin', brandId: null };
+    for (const metric of ['late_dispatch_rate', 'sla_rate', 'claim_rate'] as const) {
+      // As the chart asks: the picker's window, which also says how many days.
+      const dates = pickedWindow(ctx, { days: '28' });
+      expect([dates.from, dates.to]).toEqual([trailing(28).from, trailing(28).to]);
+      const fromSql = await loadHighestRates(ctx, staffViewer, dates, metric, 4);
+      const { scorecards } = await loadScorecards(ctx, staffViewer, dates, { offset: 0 });
+      expect(fromSql.length, metric).toBeGreaterThan(0);
+      expect(fromSql, metric).toEqual(highestRates(scorecards, metric, 4));
+    }
+  });
+
+  it('answers unknown charts and paths with 404 problems and bad parameters with 400', async () => {
+    for (const path of ['/api/charts/nope.svg', '/api/charts/..%2F..%2Fpackage.json.svg', '/api/charts/__proto__.svg', '/api/charts/constructor.svg']) {
+      const response = await get(path);
+      expect(response.status, path).toBe(404);
+      expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    }
+    for (const path of ['/assets/..%2F..%2Fpackage.json', '/assets/%2Fetc%2Fpasswd', '/assets/toString', '/assets/vega.js']) {
+      expect((await fetch(`${url}${path}`)).status, path).toBe(404);
+    }
+    expect((await fetch(`${url}/assets/vega-interpreter.js`)).status).toBe(200);
+    expect((await get('/api/charts/brand-sla.svg?brand_id=NOPE')).status).toBe(404);
+    const missingBrand = await get('/api/charts/brand-sla.svg');
+    expect(missingBrand.status).toBe(400);
+    const extra = await get(`/api/charts/jobs-runs.svg?brand_id=${ownBrand}`);
+    expect(extra.status).toBe(400);
+    expect(((await extra.json()) as { detail: string }).detail).toContain('brand_id');
+    expect((await get('/api/charts/scorecard-rates.svg?metric=nonsense')).status).toBe(400);
+  });
+});
