@@ -5,6 +5,7 @@ import { addDays } from './calendar/zoned-time.ts';
 import { dropFactChanges, rebuildFacts, type FactCounts } from './facts/facts.ts';
 import { rebuildBrandDays } from './rollups/rollups.ts';
 import { materialiseScorecards, standardScorecardsCurrent } from './scorecards/scorecards.ts';
+import { storedScorecardsChanged } from './scorecards/stored-cache.ts';
 
 /**
  * Refresh: raw events → facts → brand_day rollups → materialised scorecards (DESIGN §2). The raw events in a
@@ -81,6 +82,8 @@ export async function refresh(warehouse: Warehouse, { now, calendar }: RefreshOp
       : await materialiseScorecards(warehouse, connection, { now, calendar });
     return { fromBatch, toBatch, touched, rollupRows, scorecards };
   });
+  // Committed: the API's in-memory copies of the stored scorecards are out of date.
+  storedScorecardsChanged(warehouse);
   return { ...result, calendar: range, seconds: (performance.now() - started) / 1000 };
 }
 

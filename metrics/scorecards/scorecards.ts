@@ -18,6 +18,7 @@ import {
   type ScorecardList,
   type ScorecardWindow,
 } from './schema.ts';
+import { cachedScorecardJson, storedScorecardJson } from './stored-cache.ts';
 
 /**
  * Scorecards (DESIGN §5): every metric of a window [from, to) per brand, judged at as_of = min(to, now), with
@@ -480,15 +481,36 @@ export async function getScorecard(
   dates: { from?: string; to?: string },
   options: ScorecardOptions,
 ): Promise<Scorecard | undefined> {
+  const found = await findScorecard(warehouse, brandId, dates, options);
+  if (!found) return undefined;
+  return 'stored' in found ? (JSON.parse(found.stored) as Scorecard) : found.computed;
+}
+
+/**
+ * As getScorecard, but a materialised scorecard comes as its stored JSON text (which the API sends as it is) and
+ * only one computed on demand as an object.
+ */
+export async function findScorecard(
+  warehouse: Warehouse,
+  brandId: string,
+  dates: { from?: string; to?: string },
+  options: ScorecardOptions,
+): Promise<{ stored: string } | { computed: Scorecard } | undefined> {
   const window = requestedWindow(dates, options);
-  const stored = await warehouse.one<{ scorecard: string }>(
-    `SELECT scorecard FROM scorecards
-     WHERE brand_id = $brand AND window_from = CAST($from AS DATE) AND window_to = CAST($to AS DATE)`,
-    { brand: brandId, from: window.from, to: window.to },
-    options.connection,
-  );
-  if (stored) return JSON.parse(stored.scorecard) as Scorecard;
-  return computeScorecard(warehouse, brandId, window, options);
+  const stored = await storedScorecardJson(warehouse, brandId, window, options.connection);
+  if (stored !== undefined) return { stored };
+  const computed = await computeScorecard(warehouse, brandId, window, options);
+  return computed ? { computed } : undefined;
+}
+
+/** The stored JSON text of a brand's scorecard when a recent request has cached it (no database read). */
+export function cachedScorecard(
+  warehouse: Warehouse,
+  brandId: string,
+  dates: { from?: string; to?: string },
+  options: { now: Date; calendar: BusinessCalendar },
+): string | undefined {
+  return cachedScorecardJson(warehouse, brandId, requestedWindow(dates, options));
 }
 
 /** Every brand's scorecard for [from, to) (default: the trailing window), materialised copies when they match. */
@@ -539,7 +561,7 @@ export async function listScorecards(
   return { window: computed.window, total: visible.length, scorecards: visible.slice(page.offset, page.offset + page.limit) };
 }
 
-function requestedWindow(dates: { from?: string; to?: string }, options: ScorecardOptions): { from: string; to: string } {
+function requestedWindow(dates: { from?: string; to?: string }, options: { now: Date; calendar: BusinessCalendar }): { from: string; to: string } {
   if (dates.from && dates.to) return { from: dates.from, to: dates.to };
   const standard = trailingWindow(options.calendar, options.now, DEFAULT_WINDOW_DAYS);
   if (!dates.from && !dates.to) return standard;
