@@ -1,8 +1,7 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Warehouse } from '../../pipelines/warehouse/database.ts';
 
 /**
- * The materialised scorecards as the API sends them (their stored JSON text), kept in memory per warehouse so
+ * The materialised scorecards as the API sends them (JSON text), kept in memory per warehouse so
  * that the common request — a brand's scorecard for a standard window — is a map lookup, with no connection, no
  * query, no parsing and no re-serialisation (DESIGN goal: p99 ≤ 50 ms at 50 connections; a DuckDB read per
  * request capped the server at a few hundred requests a second on two cores).
@@ -44,30 +43,25 @@ export function cachedScorecardJson(warehouse: Warehouse, brandId: string, windo
 }
 
 /**
- * The JSON text of the scorecard materialised for exactly [from, to), from the cache or else from `scorecards`
- * (then cached); undefined when none is stored for that window.
+ * The JSON text of the scorecard materialised for exactly [from, to), from the cache or else from `load` (which
+ * reads `scorecards`; then cached); undefined when none is stored for that window.
  */
 export async function storedScorecardJson(
   warehouse: Warehouse,
   brandId: string,
   window: { from: string; to: string },
-  connection?: DuckDBConnection,
+  load: () => Promise<string | undefined>,
 ): Promise<string | undefined> {
   const cache = cacheOf(warehouse);
   const key = keyOf(brandId, window);
   const hit = cache.entries.get(key);
   if (hit !== undefined) return hit;
   const generation = cache.generation;
-  const stored = await warehouse.one<{ scorecard: string }>(
-    `SELECT scorecard FROM scorecards
-     WHERE brand_id = $brand AND window_from = CAST($from AS DATE) AND window_to = CAST($to AS DATE)`,
-    { brand: brandId, from: window.from, to: window.to },
-    connection,
-  );
-  if (!stored) return undefined;
+  const json = await load();
+  if (json === undefined) return undefined;
   if (cache.generation === generation) {
     if (cache.entries.size >= MAX_ENTRIES) cache.entries.clear();
-    cache.entries.set(key, stored.scorecard);
+    cache.entries.set(key, json);
   }
-  return stored.scorecard;
+  return json;
 }
