@@ -418,24 +418,56 @@ async function brandExists(warehouse: Warehouse, brandId: string, connection?: D
 /**
  * Replaces the materialised scorecards with those of the standard trailing windows at `now`. Returns the number
  * of scorecards written.
+ *
+ * `settledBefore`: the refresh changed nothing known at or before this instant (every new event is dated after
+ * it, no brand was upserted, the calendar is the same). A previous window judged before it — every standard
+ * window's previous window once the new day's events are in — then has the figures the stored scorecards
+ * already hold ("a past window keeps its figures", README), and they are reused instead of recomputed, when
+ * the stored scorecards are of the same window and previous window and cover every brand of the new window.
  */
 export async function materialiseScorecards(
   warehouse: Warehouse,
   connection: DuckDBConnection,
-  options: { now: Date; calendar: BusinessCalendar },
+  options: { now: Date; calendar: BusinessCalendar; settledBefore?: Date | null },
 ): Promise<number> {
-  await connection.run('DELETE FROM scorecards');
-  // The three standard windows and their previous windows are computed together, in one pass per table.
   const standard = STANDARD_WINDOW_DAYS.map((days) => {
     const window = trailingWindow(options.calendar, options.now, days);
     return { days, window, previous: previousWindow(options.calendar, window, options.now) };
   });
-  const figures = await figuresByWindows(
-    warehouse,
-    standard.flatMap(({ window, previous }) => [window, previous]),
-    connection,
-  );
+  const settledBefore = options.settledBefore?.getTime();
+  const stored = new Map<number, Map<string, Figures>>();
+  if (settledBefore !== undefined) {
+    for (const { days, window, previous } of standard) {
+      if (Date.parse(previous.as_of) >= settledBefore) continue;
+      const figures = await storedPreviousFigures(warehouse, connection, days, window, previous);
+      if (figures) stored.set(days, figures);
+    }
+  }
+  await connection.run('DELETE FROM scorecards');
+  // The three standard windows and their previous windows (those not reused) are computed together, in one pass
+  // per table.
+  const wanted = standard.flatMap(({ days, window, previous }) => (stored.has(days) ? [window] : [window, previous]));
+  const computed = await figuresByWindows(warehouse, wanted, connection);
+  const figuresOfWindow = new Map(wanted.map((window, index) => [window, computed[index]!]));
   const brands = await readBrands(warehouse, connection);
+  // A brand new to a window (say, seen only in events) may lack a stored previous row: recompute those windows.
+  const incomplete = standard.filter(({ days, window }) => {
+    const before = stored.get(days);
+    if (!before) return false;
+    const brandIds = [...figuresOfWindow.get(window)!.keys(), ...brands.keys()];
+    return brandIds.some((brandId) => !before.has(brandId));
+  });
+  if (incomplete.length > 0) {
+    const again = await figuresByWindows(warehouse, incomplete.map(({ previous }) => previous), connection);
+    for (const [index, { days, previous }] of incomplete.entries()) {
+      stored.delete(days);
+      figuresOfWindow.set(previous, again[index]!);
+    }
+  }
+  const figures = standard.flatMap(({ days, window, previous }) => [
+    figuresOfWindow.get(window)!,
+    stored.get(days) ?? figuresOfWindow.get(previous)!,
+  ]);
   let written = 0;
   const appender = await connection.createAppender('scorecards');
   try {
@@ -479,6 +511,35 @@ export async function materialiseScorecards(
     appender.closeSync();
   }
   return written;
+}
+
+/**
+ * The previous-window figures of every brand the stored scorecards of a standard window hold, when they are of
+ * exactly `window` and `previous` (dates and as_of); else undefined.
+ */
+async function storedPreviousFigures(
+  warehouse: Warehouse,
+  connection: DuckDBConnection,
+  days: number,
+  window: ScorecardWindow,
+  previous: ScorecardWindow,
+): Promise<Map<string, Figures> | undefined> {
+  const rows = await warehouse.all<{ brand_id: string; figures: string }>(
+    `SELECT brand_id, figures FROM scorecards
+     WHERE window_days = $days AND window_from = CAST($from AS DATE) AND window_to = CAST($to AS DATE)`,
+    { days, from: window.from, to: window.to },
+    connection,
+  );
+  if (rows.length === 0) return undefined;
+  const same = (a: ScorecardWindow, b: ScorecardWindow) =>
+    a.from === b.from && a.to === b.to && Date.parse(a.as_of) === Date.parse(b.as_of);
+  const out = new Map<string, Figures>();
+  for (const row of rows) {
+    const figures = JSON.parse(row.figures) as StoredScorecard;
+    if (!same(figures.window, window) || !same(figures.previous, previous)) return undefined;
+    out.set(row.brand_id, figuresOf(figures.before));
+  }
+  return out;
 }
 
 /**

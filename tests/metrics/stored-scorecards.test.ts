@@ -66,9 +66,23 @@ describe('stored scorecards', () => {
     await insertRaw(warehouse, 'raw_reviews', top + 1, [
       { type: 'review_posted', brand_id: brand, review_id: 'stored-r1', order_id: 'stored-o1', occurred_at: kst('2025-01-06T16:00:00'), score: 1 },
     ]);
+    // Every new event is dated after the previous windows' as_of (2024-12-31 at the latest): their figures are
+    // reused from the stored scorecards.
     const result = await refresh(warehouse, { now, calendar });
     expect(result.touched.orders).toBe(2);
     await expectStoredEqualsComputed(now);
+    // A late event inside the previous 7-day window [12-24, 12-31), of a brand seen nowhere before: that window
+    // is recomputed, and the 28- and 90-day previous windows, which lack a stored row for the new brand, too.
+    await insertRaw(warehouse, 'raw_orders', top + 2, [
+      { type: 'order_placed', brand_id: 'stored-new', order_id: 'stored-o3', occurred_at: kst('2024-12-26T10:00:00'), amount: 1000, quantity: 1 },
+      { type: 'order_placed', brand_id: 'stored-new', order_id: 'stored-o4', occurred_at: kst('2025-01-06T10:00:00'), amount: 1000, quantity: 1 },
+    ]);
+    await refresh(warehouse, { now, calendar });
+    await expectStoredEqualsComputed(now);
+    const newBrand = await listScorecards(warehouse, trailingWindow(calendar, now, 7), { now, calendar }, { limit: 1, offset: 0, only: 'stored-new' });
+    // 1 order on 2025-01-06 in [12-31, 01-07); 1 on 2024-12-26 in the previous window [12-24, 12-31).
+    expect(newBrand.scorecards[0]!.metrics.orders_placed.value).toBe(1);
+    expect(newBrand.scorecards[0]!.previous.metrics.orders_placed.value).toBe(1);
     // The next day (after closing: judged at now).
     const later = new Date('2025-01-08T12:00:00Z');
     await refresh(warehouse, { now: later, calendar });
