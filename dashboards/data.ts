@@ -5,12 +5,12 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { BusinessCalendar } from '../metrics/calendar/calendar.ts';
 import { brandEvidence, brandTrend } from '../metrics/evidence/evidence.ts';
-import { getScorecard, listScorecards, resolveWindow, trailingWindow } from '../metrics/scorecards/scorecards.ts';
+import { getScorecard, listScorecards, resolveWindow, storedRates, trailingWindow } from '../metrics/scorecards/scorecards.ts';
 import type { Scorecard, ScorecardWindow } from '../metrics/scorecards/schema.ts';
 import { recentJobRuns, type JobRun } from '../pipelines/scheduler/job-runs.ts';
 import { recentIngestedFiles, recentIngestRequests } from '../pipelines/sources/ingest-history.ts';
 import type { Warehouse } from '../pipelines/warehouse/database.ts';
-import { highestRates, type RateRow, type ScorecardChartMetric } from './charts/scorecards.ts';
+import { highestRates, rankRates, type RateRow, type ScorecardChartMetric } from './charts/scorecards.ts';
 
 /**
  * What pages and charts read, through the same functions as the JSON API, so a page never shows a number the API
@@ -96,7 +96,6 @@ export async function loadTrend(ctx: DashboardContext, brandId: string, weeks?: 
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const QUARANTINE_EXAMPLES_SQL = readFileSync(join(HERE, 'quarantine_examples.sql'), 'utf8');
-const HIGHEST_RATES_SQL = readFileSync(join(HERE, 'highest_rates.sql'), 'utf8');
 
 /**
  * The `n` brands with the highest value of a rate in a window: from the stored scorecards in SQL when the window
@@ -110,10 +109,16 @@ export async function loadHighestRates(
   n: number,
 ): Promise<RateRow[]> {
   const only = brandScopeOf(viewer);
-  const stored = await ctx.pool.use((connection) =>
-    ctx.warehouse.all<RateRow & { brand_id: string; name: string | null }>(HIGHEST_RATES_SQL, { from: dates.from, to: dates.to, metric, only, limit: n }, connection),
-  );
-  if (stored.length > 0) return stored.map(({ brand_id, name, ...rate }) => ({ ...rate, brand: name ? `${name} (${brand_id})` : brand_id }));
+  const stored = await ctx.pool.use((connection) => storedRates(ctx.warehouse, dates, metric, { only, connection }));
+  if (stored.length > 0) {
+    const rows: RateRow[] = [];
+    for (const { brand_id, name, rate } of stored) {
+      if (rate.value === null || rate.wilson_low === null || rate.wilson_high === null) continue;
+      const brand = name ? `${name} (${brand_id})` : brand_id;
+      rows.push({ brand, value: rate.value, low: rate.wilson_low, high: rate.wilson_high, numerator: rate.numerator, denominator: rate.denominator });
+    }
+    return rankRates(rows, n);
+  }
   const { scorecards } = await loadScorecards(ctx, viewer, dates, { offset: 0, limit: Number.MAX_SAFE_INTEGER });
   return highestRates(scorecards, metric, n);
 }

@@ -5,6 +5,7 @@ import { addDays } from './calendar/zoned-time.ts';
 import { dropFactChanges, rebuildFacts, type FactCounts } from './facts/facts.ts';
 import { rebuildBrandDays } from './rollups/rollups.ts';
 import { materialiseScorecards, standardScorecardsCurrent } from './scorecards/scorecards.ts';
+import { storedScorecardsChanged } from './scorecards/stored-cache.ts';
 
 /**
  * Refresh: raw events → facts → brand_day rollups → materialised scorecards (DESIGN §2). The raw events in a
@@ -57,12 +58,26 @@ export async function refresh(warehouse: Warehouse, { now, calendar }: RefreshOp
     const toBatch = Math.max(fromBatch, top?.batch ?? 0);
     let touched: FactCounts = { orders: 0, inquiries: 0, claims: 0, contacts: 0, reviews: 0 };
     let rollupRows = 0;
+    // Nothing known at or before this instant changes in this refresh (see materialiseScorecards): no new event,
+    // or the earliest new one when no brand was upserted; null when that cannot be said.
+    let settledBefore: Date | null = reinstalled || fromBatch <= 0 ? null : new Date(8.64e15);
     if (toBatch > fromBatch) {
       const upserted = await warehouse.one<{ any: boolean }>(
         `SELECT EXISTS (SELECT 1 FROM brands WHERE ingest_batch > ${Math.trunc(fromBatch)}) AS any`,
         undefined,
         connection,
       );
+      if (upserted?.any === true) settledBefore = null;
+      if (settledBefore) {
+        const earliest = await warehouse.one<{ first: string | null }>(
+          `SELECT min(first) AS first FROM (
+             ${RAW_TABLES.map((table) => `SELECT min(occurred_at) AS first FROM ${table} WHERE ingest_batch > ${Math.trunc(fromBatch)}`).join(' UNION ALL ')}
+           )`,
+          undefined,
+          connection,
+        );
+        if (earliest?.first) settledBefore = new Date(earliest.first);
+      }
       touched = await rebuildFacts(connection, fromBatch, { upsertedBrands: upserted?.any === true });
       rollupRows = await rebuildBrandDays(connection, { full: fromBatch <= 0 });
       await dropFactChanges(connection);
@@ -78,9 +93,11 @@ export async function refresh(warehouse: Warehouse, { now, calendar }: RefreshOp
       toBatch === fromBatch && !reinstalled && (await standardScorecardsCurrent(warehouse, connection, { now, calendar }));
     const scorecards = unchanged
       ? unchanged.count
-      : await materialiseScorecards(warehouse, connection, { now, calendar });
+      : await materialiseScorecards(warehouse, connection, { now, calendar, settledBefore });
     return { fromBatch, toBatch, touched, rollupRows, scorecards };
   });
+  // Committed: the API's in-memory copies of the stored scorecards are out of date.
+  storedScorecardsChanged(warehouse);
   return { ...result, calendar: range, seconds: (performance.now() - started) / 1000 };
 }
 

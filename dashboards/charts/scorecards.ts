@@ -31,6 +31,11 @@ export function highestRates(scorecards: readonly Scorecard[], metric: Scorecard
     const brand = card.brand.name ? `${card.brand.name} (${card.brand_id})` : card.brand_id;
     rows.push({ brand, value: rate.value, low: rate.wilson_low, high: rate.wilson_high, numerator: rate.numerator, denominator: rate.denominator });
   }
+  return rankRates(rows, n);
+}
+
+/** The `n` highest rates, ties by volume, then by name. */
+export function rankRates(rows: RateRow[], n: number): RateRow[] {
   rows.sort((a, b) => b.value - a.value || b.denominator - a.denominator || a.brand.localeCompare(b.brand));
   return rows.slice(0, n);
 }

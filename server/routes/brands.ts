@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ScorecardListSchema, ScorecardSchema } from '../../metrics/scorecards/schema.ts';
@@ -8,7 +8,7 @@ const ScorecardPageSchema = ScorecardListSchema.extend({
   offset: z.int(),
   limit: z.int(),
 });
-import { getScorecard, listScorecards } from '../../metrics/scorecards/scorecards.ts';
+import { cachedScorecard, findScorecard, listScorecards } from '../../metrics/scorecards/scorecards.ts';
 import { assertBrandVisible, requireRole } from '../auth/authenticate.ts';
 import { brandScope } from '../auth/roles.ts';
 import { notFound } from '../problem.ts';
@@ -66,14 +66,27 @@ export function registerBrandRoutes(app: FastifyInstance, services: Services): v
       querystring: WindowQuerySchema,
       response: { 200: ScorecardSchema, ...problems(400, 401, 403, 404, 429, 500) },
     },
-    handler: async (request) => {
+    handler: async (request, reply) => {
       const brandId = request.params.brand_id;
       assertBrandVisible(request.principal, brandId);
-      const scorecard = await pool.use((connection) =>
-        getScorecard(warehouse, brandId, request.query, { now: services.now(), calendar: services.calendar, connection }),
-      );
-      if (!scorecard) throw notFound(`no brand '${brandId}': not in the brands reference data and in no event`);
-      return scorecard;
+      const options = { now: services.now(), calendar: services.calendar };
+      // The common request, a standard window's stored scorecard, is sent as the JSON text the refresh stored
+      // (built from the same typed Scorecard as a computed one); a cached copy needs not even a connection.
+      const stored =
+        cachedScorecard(warehouse, brandId, request.query, options) ??
+        (await pool.use((connection) => findScorecard(warehouse, brandId, request.query, { ...options, connection })));
+      if (!stored) throw notFound(`no brand '${brandId}': not in the brands reference data and in no event`);
+      if (typeof stored === 'string') return sendJsonText(reply, stored);
+      if ('stored' in stored) return sendJsonText(reply, stored.stored);
+      return stored.computed;
     },
   });
+}
+
+/**
+ * Sends JSON text as it is: fastify serialises only non-string payloads, so the response schema's serializer
+ * (zod check and JSON.stringify) is skipped for text that is already the schema's JSON.
+ */
+function sendJsonText(reply: FastifyReply, json: string): FastifyReply {
+  return reply.type('application/json; charset=utf-8').send(json);
 }

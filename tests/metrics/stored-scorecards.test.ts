@@ -1,0 +1,91 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BusinessCalendar } from '../../metrics/calendar/calendar.ts';
+import { refresh } from '../../metrics/refresh.ts';
+import { ScorecardSchema } from '../../metrics/scorecards/schema.ts';
+import { computeScorecards, listScorecards, STANDARD_WINDOW_DAYS, trailingWindow } from '../../metrics/scorecards/scorecards.ts';
+import { parseConfig } from '../../pipelines/config.ts';
+import { generateMarketplace } from '../../pipelines/simulator/generate.ts';
+import { ingestFiles } from '../../pipelines/sources/file-ingest.ts';
+import { Warehouse } from '../../pipelines/warehouse/database.ts';
+import { tempDir } from '../helpers/event-files.ts';
+import { insertRaw, kst } from './raw-events.ts';
+
+/**
+ * A refresh stores the standard windows' scorecards as their figures (metrics/scorecards/README.md) and rebuilds
+ * them on read. On simulator data, every brand's stored scorecard of every standard window must equal the one
+ * computed on demand from the facts — metrics, previous window and percentile ranks — after a refresh from
+ * scratch and after an incremental one.
+ */
+
+const calendar = new BusinessCalendar(parseConfig({}).calendar);
+let warehouse: Warehouse;
+let out: string;
+
+beforeAll(async () => {
+  out = join(tempDir(), 'gen');
+  await generateMarketplace({ out, start: '2024-10-01', days: 100, brands: 25, seed: 5, baseDailyOrders: 60 });
+  warehouse = await Warehouse.open(':memory:');
+  await ingestFiles(warehouse, [out], { sourceTimeZone: 'Asia/Seoul' });
+});
+afterAll(() => warehouse.close());
+
+async function expectStoredEqualsComputed(now: Date): Promise<void> {
+  for (const days of STANDARD_WINDOW_DAYS) {
+    const window = trailingWindow(calendar, now, days);
+    const stored = await listScorecards(warehouse, window, { now, calendar });
+    const computed = await computeScorecards(warehouse, window, { now, calendar });
+    expect(stored.total, `${days} days`).toBeGreaterThan(20);
+    // Through JSON, as the API sends both.
+    expect(JSON.parse(JSON.stringify(stored)), `${days} days`).toEqual(
+      JSON.parse(JSON.stringify({ ...computed, total: computed.scorecards.length })),
+    );
+    for (const card of stored.scorecards) expect(ScorecardSchema.safeParse(card).success).toBe(true);
+  }
+}
+
+describe('stored scorecards', () => {
+  it('equal the scorecards computed on demand, for every brand and standard window', async () => {
+    // Tuesday 2025-01-07 12:00 in Seoul: the data ends on 2025-01-08, so the last day is still ahead.
+    const now = new Date('2025-01-07T03:00:00Z');
+    await refresh(warehouse, { now, calendar });
+    await expectStoredEqualsComputed(now);
+  });
+
+  it('still do after an incremental refresh of new events, and after the windows move on', async () => {
+    const now = new Date('2025-01-07T03:00:00Z');
+    const brand = (await warehouse.one<{ brand_id: string }>('SELECT min(brand_id) AS brand_id FROM brands'))!.brand_id;
+    const top = (await warehouse.one<{ batch: number }>('SELECT last_batch AS batch FROM refresh_state'))!.batch;
+    await insertRaw(warehouse, 'raw_orders', top + 1, [
+      { type: 'order_placed', brand_id: brand, order_id: 'stored-o1', occurred_at: kst('2025-01-06T10:00:00'), amount: 1000, quantity: 1 },
+      { type: 'order_placed', brand_id: brand, order_id: 'stored-o2', occurred_at: kst('2025-01-06T11:00:00'), amount: 1000, quantity: 1 },
+    ]);
+    await insertRaw(warehouse, 'raw_shipments', top + 1, [
+      { type: 'dispatched', brand_id: brand, order_id: 'stored-o1', occurred_at: kst('2025-01-06T15:00:00'), carrier: 'cj', tracking_no: 't1' },
+    ]);
+    await insertRaw(warehouse, 'raw_reviews', top + 1, [
+      { type: 'review_posted', brand_id: brand, review_id: 'stored-r1', order_id: 'stored-o1', occurred_at: kst('2025-01-06T16:00:00'), score: 1 },
+    ]);
+    // Every new event is dated after the previous windows' as_of (2024-12-31 at the latest): their figures are
+    // reused from the stored scorecards.
+    const result = await refresh(warehouse, { now, calendar });
+    expect(result.touched.orders).toBe(2);
+    await expectStoredEqualsComputed(now);
+    // A late event inside the previous 7-day window [12-24, 12-31), of a brand seen nowhere before: that window
+    // is recomputed, and the 28- and 90-day previous windows, which lack a stored row for the new brand, too.
+    await insertRaw(warehouse, 'raw_orders', top + 2, [
+      { type: 'order_placed', brand_id: 'stored-new', order_id: 'stored-o3', occurred_at: kst('2024-12-26T10:00:00'), amount: 1000, quantity: 1 },
+      { type: 'order_placed', brand_id: 'stored-new', order_id: 'stored-o4', occurred_at: kst('2025-01-06T10:00:00'), amount: 1000, quantity: 1 },
+    ]);
+    await refresh(warehouse, { now, calendar });
+    await expectStoredEqualsComputed(now);
+    const newBrand = await listScorecards(warehouse, trailingWindow(calendar, now, 7), { now, calendar }, { limit: 1, offset: 0, only: 'stored-new' });
+    // 1 order on 2025-01-06 in [12-31, 01-07); 1 on 2024-12-26 in the previous window [12-24, 12-31).
+    expect(newBrand.scorecards[0]!.metrics.orders_placed.value).toBe(1);
+    expect(newBrand.scorecards[0]!.previous.metrics.orders_placed.value).toBe(1);
+    // The next day (after closing: judged at now).
+    const later = new Date('2025-01-08T12:00:00Z');
+    await refresh(warehouse, { now: later, calendar });
+    await expectStoredEqualsComputed(later);
+  });
+});
