@@ -29,6 +29,18 @@ function isRealDateTime(value: string): boolean {
   );
 }
 
+/**
+ * Years an event's timestamps may fall in. A clock error such as 9999-12-31 is bad data, not a date to lay a
+ * business calendar out to (it made every later refresh fail); the validation SQL applies the same bounds.
+ */
+export const INSTANT_YEARS = { min: 1970, max: 2099 } as const;
+export const INSTANT_YEARS_MESSAGE = `year outside ${INSTANT_YEARS.min}–${INSTANT_YEARS.max}`;
+
+function isYearInRange(value: string): boolean {
+  const year = Number(value.slice(0, 4));
+  return year >= INSTANT_YEARS.min && year <= INSTANT_YEARS.max;
+}
+
 export const id = () =>
   z.string().trim().min(1, 'must not be empty').max(200, 'longer than 200 characters').meta({ kind: 'id' });
 
@@ -39,6 +51,7 @@ export const instant = () =>
     .string()
     .regex(INSTANT_PATTERN, 'not an ISO 8601 timestamp')
     .refine(isRealDateTime, { message: 'not a valid date and time' })
+    .refine(isYearInRange, { message: INSTANT_YEARS_MESSAGE })
     .meta({ kind: 'instant' });
 
 export const date = () =>

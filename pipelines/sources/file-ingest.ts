@@ -41,6 +41,11 @@ export interface IngestOptions {
 }
 
 const STAGE = 'ingest_stage';
+/**
+ * Longest line a CSV or NDJSON file may have (DuckDB's default is 2 MB): a longer cell is the contract's to
+ * reject, row by row, instead of failing the whole file and its good rows with it.
+ */
+export const MAX_LINE_BYTES = 64 * 1024 * 1024;
 const CHECKED = 'ingest_checked';
 
 /** Expands folders into their files, in path order; the inbox's own done/ and failed/ folders are skipped. */
@@ -202,7 +207,7 @@ async function stageFile(connection: DuckDBConnection, request: LoadRequest): Pr
       // A fresh table's rowids follow the file's order (insertion order is preserved); they may start at an
       // offset, hence firstRowId.
       await connection.run(
-        `CREATE TEMP TABLE ${STAGE}_rows AS SELECT * FROM read_csv($path, header = true, all_varchar = true, strict_mode = false, null_padding = true)`,
+        `CREATE TEMP TABLE ${STAGE}_rows AS SELECT * FROM read_csv($path, header = true, all_varchar = true, strict_mode = false, null_padding = true, max_line_size = ${MAX_LINE_BYTES})`,
         { path },
       );
       await connection.run(
@@ -219,7 +224,7 @@ async function stageFile(connection: DuckDBConnection, request: LoadRequest): Pr
       // keeps its number and a malformed line is quarantined instead of failing the file.
       await connection.run(
         `CREATE TEMP TABLE ${STAGE}_text AS SELECT line, coalesce(json_valid(line) AND starts_with(ltrim(line), '{'), false) AS _ok
-         FROM read_csv($path, columns = {'line': 'VARCHAR'}, header = false, delim = E'\\x1F', quote = '', escape = '', auto_detect = false, strict_mode = false)`,
+         FROM read_csv($path, columns = {'line': 'VARCHAR'}, header = false, delim = E'\\x1F', quote = '', escape = '', auto_detect = false, strict_mode = false, max_line_size = ${MAX_LINE_BYTES})`,
         { path },
       );
       await connection.run(
@@ -441,5 +446,7 @@ function moveInboxFile(path: string, inboxDir: string, result: FileIngestResult)
 
 function describeError(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  return message.split('\n')[0]!.slice(0, 500);
+  const first = message.split('\n')[0]!.slice(0, 500);
+  // DuckDB names the encoding problem only further down its multi-line message.
+  return /not utf-8 encoded/i.test(message) ? `${first}: the file is not UTF-8 text (save it as UTF-8)` : first;
 }

@@ -1,4 +1,4 @@
-import { ANY_TYPE, INSTANT_PATTERN, type Column, type StreamContract } from '../contracts/index.ts';
+import { ANY_TYPE, INSTANT_PATTERN, INSTANT_YEARS, INSTANT_YEARS_MESSAGE, type Column, type StreamContract } from '../contracts/index.ts';
 
 /**
  * Set-based validation of a staged file, generated from the zod contract: for every row, each contract column
@@ -91,6 +91,13 @@ function columnSql(column: Column, sourceTypes: SourceTypes, types: string[]): C
     valueChecks.push(when(`${v} < ${column.min}`, `'must be at least ${column.min}, got ' || ${v}`));
   if (column.max !== undefined && column.max < Number.MAX_SAFE_INTEGER)
     valueChecks.push(when(`${v} > ${column.max}`, `'must be at most ${column.max}, got ' || ${v}`));
+  if (column.kind === 'instant' && present) {
+    // The year as written (as the zod contract reads it); a typed source has no text, so its UTC year.
+    const year = isText ? `TRY_CAST(left(${s}, 4) AS INTEGER)` : `year(timezone('UTC', CAST(${v} AS TIMESTAMPTZ)))`;
+    valueChecks.push(
+      when(`${year} NOT BETWEEN ${INSTANT_YEARS.min} AND ${INSTANT_YEARS.max}`, `'${INSTANT_YEARS_MESSAGE}: ''' || ${shown} || ''''`),
+    );
+  }
   if (column.maxLength !== undefined) valueChecks.push(when(`length(${s}) > ${column.maxLength}`, `'longer than ${column.maxLength} characters'`));
 
   const everyType = column.presentIn.includes(ANY_TYPE) || types.every((type) => column.presentIn.includes(type));
