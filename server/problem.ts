@@ -86,11 +86,8 @@ function toProblem(error: unknown, request: FastifyRequest): { problem: Problem;
   };
 }
 
-/**
- * Errors Fastify raises before routing (a URL that is not valid percent-encoding, a bad Content-Type header),
- * as problem documents too; passed to the Fastify constructor as `frameworkErrors`.
- */
-export function sendFrameworkError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+/** An error Fastify raised before routing, as a problem document (plugins.ts adds the security headers). */
+export function sendProblemForFrameworkError(error: FastifyError, reply: FastifyReply): void {
   const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
   void sendProblem(reply, problemOf(status, error.message));
 }
