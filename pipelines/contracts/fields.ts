@@ -18,7 +18,10 @@ export const INSTANT_PATTERN = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,
 
 /** Rejects what Date.parse would roll over (Feb 30, 24:30), as DuckDB's cast does. */
 function isRealDateTime(value: string): boolean {
-  const [year, month, day, hour, minute, second] = value.split(/[-T :.Z+]/).map(Number) as number[];
+  // Read by position: splitting on separators took a '+0530' offset after HH:MM for 530 seconds.
+  const match = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?/.exec(value);
+  if (!match) return false;
+  const [year, month, day, hour, minute, second] = match.slice(1).map((part) => (part === undefined ? undefined : Number(part))) as number[];
   const parsed = new Date(Date.UTC(year!, month! - 1, day!, hour!, minute!, second ?? 0));
   return (
     parsed.getUTCFullYear() === year &&
