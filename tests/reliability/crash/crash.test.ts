@@ -1,6 +1,6 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../../helpers/event-files.ts';
 import {
   copyDatabase,
@@ -125,6 +125,7 @@ beforeAll(async () => {
   reference = await snapshot(referenceDb);
   expect(await invariantViolations(referenceDb)).toEqual([]);
 }, 120_000);
+afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('SIGKILL at random moments', () => {
   const tried: string[] = [];
