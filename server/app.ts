@@ -7,7 +7,8 @@ import type { Warehouse } from '../pipelines/warehouse/database.ts';
 import { installAuthentication } from './auth/authenticate.ts';
 import { Credentials } from './auth/credentials.ts';
 import { ConnectionPool } from './connection-pool.ts';
-import { DEFAULT_RATE_LIMIT, registerPlugins, type RateLimitOptions } from './plugins.ts';
+import { loggerOptions, type LogStream } from './logging.ts';
+import { DEFAULT_RATE_LIMIT, registerPlugins, sendFrameworkError, type RateLimitOptions } from './plugins.ts';
 import { installProblemHandlers } from './problem.ts';
 import { registerBrandEvidenceRoutes } from './routes/brand-evidence.ts';
 import { registerBrandRoutes } from './routes/brands.ts';
@@ -47,7 +48,8 @@ export interface AppOptions {
   rateLimit?: Partial<RateLimitOptions> | false;
   /** Where server errors (5xx) are reported; their details never go to the client. */
   log?: (message: string) => void;
-  logger?: boolean;
+  /** Fastify's request log: stdout, or a stream (tests); secrets in URLs are redacted (logging.ts). */
+  logger?: boolean | { stream: LogStream };
 }
 
 /**
@@ -61,7 +63,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const rateLimit = options.rateLimit === false ? false : { ...DEFAULT_RATE_LIMIT, ...options.rateLimit };
 
   // A UUID per request: quarantined rows name their request (`http:<id>`), across restarts too.
-  const app = Fastify({ logger: options.logger ?? false, genReqId: () => randomUUID() });
+  const app = Fastify({ logger: loggerOptions(options.logger), genReqId: () => randomUUID(), frameworkErrors: sendFrameworkError });
   const credentials = new Credentials(warehouse, { adminToken: options.adminToken, now });
   const pool = new ConnectionPool(warehouse);
   const services: Services = {

@@ -3,9 +3,10 @@ import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import helmet, { type HelmetOptions } from 'helmet';
 import { jsonSchemaTransform, validatorCompiler } from 'fastify-type-provider-zod';
-import { HttpProblem } from './problem.ts';
+import { HttpProblem, sendProblemForFrameworkError } from './problem.ts';
 import { responseSerializerCompiler } from './response-serializer.ts';
 
 /**
@@ -18,6 +19,35 @@ declare module 'fastify' {
     /** A body read as bytes: its media types and description, for the OpenAPI document. */
     rawBody?: { contentTypes: string[]; description: string };
   }
+}
+
+/** Security headers (helmet) of every answer: a CSP that allows only this server. */
+const HELMET_OPTIONS = {
+  contentSecurityPolicy: {
+    useDefaults: false,
+    // Everything from this server and nothing else; data: images are the docs page's icons.
+    directives: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'"],
+      styleSrc: ["'self'"],
+      imgSrc: ["'self'", 'data:'],
+      fontSrc: ["'self'", 'data:'],
+      connectSrc: ["'self'"],
+      objectSrc: ["'none'"],
+      baseUri: ["'self'"],
+      formAction: ["'self'"],
+      frameAncestors: ["'none'"],
+      scriptSrcAttr: ["'none'"],
+    },
+  },
+} satisfies HelmetOptions;
+
+/**
+ * Errors Fastify raises before routing (a URL that is not valid percent-encoding, a route parameter over the
+ * length limit) skip the hooks, helmet's included: the same headers are set here, then the problem document.
+ */
+export function sendFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  helmet(HELMET_OPTIONS)(request.raw, reply.raw, () => sendProblemForFrameworkError(error, reply));
 }
 
 export interface RateLimitOptions {
@@ -34,29 +64,17 @@ export async function registerPlugins(app: FastifyInstance, options: { rateLimit
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(responseSerializerCompiler);
 
-  await app.register(fastifyHelmet, {
-    contentSecurityPolicy: {
-      useDefaults: false,
-      // Everything from this server and nothing else; data: images are the docs page's icons.
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
-        fontSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'"],
-        objectSrc: ["'none'"],
-        baseUri: ["'self'"],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-        scriptSrcAttr: ["'none'"],
-      },
-    },
-  });
+  await app.register(fastifyHelmet, HELMET_OPTIONS);
   await app.register(fastifyCookie);
 
   if (options.rateLimit) {
     const limit = options.rateLimit;
+    // The rate limit appends its check to each route's own onRequest hooks, i.e. after requireRole: a wrong token
+    // was answered 401 before it was counted, so guessing tokens was never limited. Its check is moved first.
+    const ownHooks = new WeakMap<object, number>();
+    app.addHook('onRoute', (route) => {
+      ownHooks.set(route, Array.isArray(route.onRequest) ? route.onRequest.length : route.onRequest ? 1 : 0);
+    });
     await app.register(fastifyRateLimit, {
       max: limit.max,
       timeWindow: limit.windowMs,
@@ -64,6 +82,12 @@ export async function registerPlugins(app: FastifyInstance, options: { rateLimit
       keyGenerator: (request) => (request.principal ? `credential:${request.principal.key}` : `address:${request.ip}`),
       errorResponseBuilder: (_request, context) =>
         new HttpProblem(429, `rate limit of ${context.max} requests per ${context.after} exceeded for this credential; see the retry-after header`),
+    });
+    app.addHook('onRoute', (route) => {
+      const own = ownHooks.get(route) ?? 0;
+      if (Array.isArray(route.onRequest) && route.onRequest.length > own) {
+        route.onRequest = [...route.onRequest.slice(own), ...route.onRequest.slice(0, own)];
+      }
     });
   }
 

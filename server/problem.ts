@@ -3,6 +3,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { ScorecardWindowError } from '../metrics/scorecards/scorecards.ts';
 import { CredentialError } from './auth/credentials.ts';
+import { redactUrl } from './logging.ts';
 
 /**
  * One error path (STYLE §10): every error becomes `application/problem+json` (RFC 9457) here. 4xx say what was
@@ -85,12 +86,18 @@ function toProblem(error: unknown, request: FastifyRequest): { problem: Problem;
   };
 }
 
+/** An error Fastify raised before routing, as a problem document (plugins.ts adds the security headers). */
+export function sendProblemForFrameworkError(error: FastifyError, reply: FastifyReply): void {
+  const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+  void sendProblem(reply, problemOf(status, error.message));
+}
+
 export function installProblemHandlers(app: FastifyInstance, log: (message: string) => void): void {
   app.setErrorHandler((error, request, reply) => {
     const { problem, headers } = toProblem(error, request);
     if (problem.status >= 500) {
       const reason = error instanceof Error ? (error.stack ?? error.message) : String(error);
-      log(`request ${request.id} ${request.method} ${request.url} failed: ${reason}`);
+      log(`request ${request.id} ${request.method} ${redactUrl(request.url)} failed: ${reason}`);
     }
     return sendProblem(reply, problem, headers);
   });

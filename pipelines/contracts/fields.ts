@@ -18,7 +18,10 @@ export const INSTANT_PATTERN = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,
 
 /** Rejects what Date.parse would roll over (Feb 30, 24:30), as DuckDB's cast does. */
 function isRealDateTime(value: string): boolean {
-  const [year, month, day, hour, minute, second] = value.split(/[-T :.Z+]/).map(Number) as number[];
+  // Read by position: splitting on separators took a '+0530' offset after HH:MM for 530 seconds.
+  const match = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?/.exec(value);
+  if (!match) return false;
+  const [year, month, day, hour, minute, second] = match.slice(1).map((part) => (part === undefined ? undefined : Number(part))) as number[];
   const parsed = new Date(Date.UTC(year!, month! - 1, day!, hour!, minute!, second ?? 0));
   return (
     parsed.getUTCFullYear() === year &&
@@ -27,6 +30,18 @@ function isRealDateTime(value: string): boolean {
     parsed.getUTCHours() === hour &&
     parsed.getUTCMinutes() === minute
   );
+}
+
+/**
+ * Years an event's timestamps may fall in. A clock error such as 9999-12-31 is bad data, not a date to lay a
+ * business calendar out to (it made every later refresh fail); the validation SQL applies the same bounds.
+ */
+export const INSTANT_YEARS = { min: 1970, max: 2099 } as const;
+export const INSTANT_YEARS_MESSAGE = `year outside ${INSTANT_YEARS.min}–${INSTANT_YEARS.max}`;
+
+function isYearInRange(value: string): boolean {
+  const year = Number(value.slice(0, 4));
+  return year >= INSTANT_YEARS.min && year <= INSTANT_YEARS.max;
 }
 
 export const id = () =>
@@ -39,6 +54,7 @@ export const instant = () =>
     .string()
     .regex(INSTANT_PATTERN, 'not an ISO 8601 timestamp')
     .refine(isRealDateTime, { message: 'not a valid date and time' })
+    .refine(isYearInRange, { message: INSTANT_YEARS_MESSAGE })
     .meta({ kind: 'instant' });
 
 export const date = () =>

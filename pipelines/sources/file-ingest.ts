@@ -41,6 +41,11 @@ export interface IngestOptions {
 }
 
 const STAGE = 'ingest_stage';
+/**
+ * Longest line a CSV or NDJSON file may have (DuckDB's default is 2 MB): a longer cell is the contract's to
+ * reject, row by row, instead of failing the whole file and its good rows with it.
+ */
+export const MAX_LINE_BYTES = 64 * 1024 * 1024;
 const CHECKED = 'ingest_checked';
 
 /** Expands folders into their files, in path order; the inbox's own done/ and failed/ folders are skipped. */
@@ -201,9 +206,11 @@ async function stageFile(connection: DuckDBConnection, request: LoadRequest): Pr
       // Everything as text: types are the contract's business, and a bad cell must not fail the whole file.
       // A fresh table's rowids follow the file's order (insertion order is preserved); they may start at an
       // offset, hence firstRowId.
-      await connection.run(
-        `CREATE TEMP TABLE ${STAGE}_rows AS SELECT * FROM read_csv($path, header = true, all_varchar = true, strict_mode = false, null_padding = true)`,
-        { path },
+      await runAllowingLongLines(connection, (lineSize) =>
+        connection.run(
+          `CREATE OR REPLACE TEMP TABLE ${STAGE}_rows AS SELECT * FROM read_csv($path, header = true, all_varchar = true, strict_mode = false, null_padding = true${lineSize})`,
+          { path },
+        ),
       );
       await connection.run(
         `CREATE OR REPLACE TEMP VIEW ${STAGE} AS SELECT rowid - ${await firstRowId(connection, `${STAGE}_rows`)} + 2 AS _line, * FROM ${STAGE}_rows`,
@@ -217,10 +224,12 @@ async function stageFile(connection: DuckDBConnection, request: LoadRequest): Pr
     case 'ndjson': {
       // One text column per line (unit separator and no quoting never split valid JSON), so that every line
       // keeps its number and a malformed line is quarantined instead of failing the file.
-      await connection.run(
-        `CREATE TEMP TABLE ${STAGE}_text AS SELECT line, coalesce(json_valid(line) AND starts_with(ltrim(line), '{'), false) AS _ok
-         FROM read_csv($path, columns = {'line': 'VARCHAR'}, header = false, delim = E'\\x1F', quote = '', escape = '', auto_detect = false, strict_mode = false)`,
-        { path },
+      await runAllowingLongLines(connection, (lineSize) =>
+        connection.run(
+          `CREATE OR REPLACE TEMP TABLE ${STAGE}_text AS SELECT line, coalesce(json_valid(line) AND starts_with(ltrim(line), '{'), false) AS _ok
+           FROM read_csv($path, columns = {'line': 'VARCHAR'}, header = false, delim = E'\\x1F', quote = '', escape = '', auto_detect = false, strict_mode = false${lineSize})`,
+          { path },
+        ),
       );
       await connection.run(
         `CREATE OR REPLACE TEMP VIEW ${STAGE}_lines AS SELECT rowid - ${await firstRowId(connection, `${STAGE}_text`)} + 1 AS _line, * FROM ${STAGE}_text`,
@@ -258,6 +267,19 @@ export async function stageJsonLines(
 
 /** `rawSource` for loadStaged after stageJsonLines: a rejected row is quarantined with its original line. */
 export const JSON_LINE_RAW_SOURCE = `(SELECT line FROM ${STAGE}_lines l WHERE l._line = c._line)`;
+
+/**
+ * Reads with DuckDB's default line limit (its larger buffers slow every ordinary file down) and, only when a line
+ * is longer, again with MAX_LINE_BYTES.
+ */
+async function runAllowingLongLines(connection: DuckDBConnection, read: (lineSizeOption: string) => Promise<unknown>): Promise<void> {
+  try {
+    await read('');
+  } catch (error) {
+    if (!/maximum line size/i.test(error instanceof Error ? error.message : String(error))) throw error;
+    await read(`, max_line_size = ${MAX_LINE_BYTES}`);
+  }
+}
 
 /** The rowid of a fresh temp table's first row: 0, or a large offset inside a transaction. */
 async function firstRowId(connection: DuckDBConnection, table: string): Promise<number> {
@@ -441,5 +463,7 @@ function moveInboxFile(path: string, inboxDir: string, result: FileIngestResult)
 
 function describeError(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  return message.split('\n')[0]!.slice(0, 500);
+  const first = message.split('\n')[0]!.slice(0, 500);
+  // DuckDB names the encoding problem only further down its multi-line message.
+  return /not utf-8 encoded/i.test(message) ? `${first}: the file is not UTF-8 text (save it as UTF-8)` : first;
 }

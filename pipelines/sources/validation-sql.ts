@@ -1,4 +1,4 @@
-import { ANY_TYPE, INSTANT_PATTERN, type Column, type StreamContract } from '../contracts/index.ts';
+import { ANY_TYPE, INSTANT_PATTERN, INSTANT_YEARS, INSTANT_YEARS_MESSAGE, type Column, type StreamContract } from '../contracts/index.ts';
 
 /**
  * Set-based validation of a staged file, generated from the zod contract: for every row, each contract column
@@ -19,6 +19,9 @@ const OFFSET_PATTERN = '(Z|z|[+-]\\d{2}(:?\\d{2})?)$';
 // The contract's own pattern (fields.ts), so file and HTTP ingest accept the same timestamps.
 const INSTANT_SQL_PATTERN = INSTANT_PATTERN.source;
 
+// What JavaScript's String.prototype.trim (and so zod's .trim()) strips; DuckDB's trim() strips only spaces.
+const JS_WHITESPACE = sqlString('\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff');
+
 const TEXT_TYPES = new Set(['VARCHAR', 'JSON']);
 const INTEGER_TYPES = new Set(['TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'HUGEINT']);
 const NUMERIC_TYPES = new Set(['FLOAT', 'DOUBLE']);
@@ -34,6 +37,9 @@ interface ColumnSql {
   /** WHEN … THEN 'field<US>reason' branches for rows of one event type (null: brands), over `s_` and `v_`. */
   checksFor(type: string | null): string[];
 }
+
+/** DuckDB casts '10:00+09:00' to NULL but '10:00:00+09:00' fine; the contract allows both, so seconds are added. */
+const withSeconds = (s: string) => `regexp_replace(${s}, '^(\\d{4}-\\d{2}-\\d{2}[T ]\\d{2}:\\d{2})([Zz+-])', '\\1:00\\2')`;
 
 function typedValue(column: Column, s: string, sourceType: string): string {
   const isText = TEXT_TYPES.has(sourceType);
@@ -51,7 +57,7 @@ function typedValue(column: Column, s: string, sourceType: string): string {
       if (sourceType === 'TIMESTAMP WITH TIME ZONE') return s;
       if (sourceType.startsWith('TIMESTAMP')) return `timezone($tz, CAST(${s} AS TIMESTAMP))`;
       return `CASE WHEN NOT regexp_matches(${s}, ${sqlString(INSTANT_SQL_PATTERN)}) THEN NULL
-        WHEN regexp_matches(${s}, ${sqlString(OFFSET_PATTERN)}) THEN TRY_CAST(${s} AS TIMESTAMPTZ)
+        WHEN regexp_matches(${s}, ${sqlString(OFFSET_PATTERN)}) THEN TRY_CAST(${withSeconds(s)} AS TIMESTAMPTZ)
         ELSE timezone($tz, TRY_CAST(${s} AS TIMESTAMP)) END`;
     case 'date':
       if (sourceType === 'DATE') return s;
@@ -76,7 +82,7 @@ function columnSql(column: Column, sourceTypes: SourceTypes, types: string[]): C
   const s = sqlIdent(`s_${column.name}`);
   const v = sqlIdent(`v_${column.name}`);
   // Text cells: trim, and treat an empty cell as absent (CSV has no other way to say "no value").
-  const source = !present ? 'NULL' : isText ? `NULLIF(trim(${sqlIdent(column.name)}), '')` : sqlIdent(column.name);
+  const source = !present ? 'NULL' : isText ? `NULLIF(trim(${sqlIdent(column.name)}, ${JS_WHITESPACE}), '')` : sqlIdent(column.name);
   const shown = isText ? SHOWN_VALUE(s) : SHOWN_VALUE(`CAST(${s} AS VARCHAR)`);
   const typed = present ? typedValue(column, s, sourceType) : 'NULL';
   const field = sqlString(column.name);
@@ -91,6 +97,13 @@ function columnSql(column: Column, sourceTypes: SourceTypes, types: string[]): C
     valueChecks.push(when(`${v} < ${column.min}`, `'must be at least ${column.min}, got ' || ${v}`));
   if (column.max !== undefined && column.max < Number.MAX_SAFE_INTEGER)
     valueChecks.push(when(`${v} > ${column.max}`, `'must be at most ${column.max}, got ' || ${v}`));
+  if (column.kind === 'instant' && present) {
+    // The year as written (as the zod contract reads it); a typed source has no text, so its UTC year.
+    const year = isText ? `TRY_CAST(left(${s}, 4) AS INTEGER)` : `year(timezone('UTC', CAST(${v} AS TIMESTAMPTZ)))`;
+    valueChecks.push(
+      when(`${year} NOT BETWEEN ${INSTANT_YEARS.min} AND ${INSTANT_YEARS.max}`, `'${INSTANT_YEARS_MESSAGE}: ''' || ${shown} || ''''`),
+    );
+  }
   if (column.maxLength !== undefined) valueChecks.push(when(`length(${s}) > ${column.maxLength}`, `'longer than ${column.maxLength} characters'`));
 
   const everyType = column.presentIn.includes(ANY_TYPE) || types.every((type) => column.presentIn.includes(type));
@@ -116,7 +129,7 @@ function columnSql(column: Column, sourceTypes: SourceTypes, types: string[]): C
  */
 export function checkedSelect(contract: StreamContract, sourceTypes: SourceTypes, stage: string): string {
   const hasType = contract.types.length > 0;
-  const typeSource = sourceTypes.has('type') ? `NULLIF(trim(CAST("type" AS VARCHAR)), '')` : 'NULL';
+  const typeSource = sourceTypes.has('type') ? `NULLIF(trim(CAST("type" AS VARCHAR), ${JS_WHITESPACE}), '')` : 'NULL';
   const columns = contract.columns.map((column) => ({ column, sql: columnSql(column, sourceTypes, contract.types) }));
 
   let problem: string;
