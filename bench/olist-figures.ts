@@ -78,8 +78,12 @@ async function evaluations(warehouse: Warehouse, calendar: BusinessCalendar, pol
         `${counts.delist} delist, ${counts.warn} warn, ${counts.retrain} retrain, ${counts.watch} watch`,
     );
     const cited = new Map<string, number>();
-    for (const rec of mine) for (const m of rec.metrics) if (m.level !== 'none') cited.set(m.rate, (cited.get(m.rate) ?? 0) + 1);
+    for (const rec of mine) for (const m of rec.metrics) if (m.level !== 'none') cited.set(`${m.rate} at ${m.level}`, (cited.get(`${m.rate} at ${m.level}`) ?? 0) + 1);
     console.log(`  rates at watch or above: ${[...cited].map(([rate, n]) => `${rate} ${n}`).join(', ') || 'none'}; unreachable: ${mine.filter((r) => r.unreachable.unreachable).length}`);
+    for (const rec of mine) {
+      const late = rec.metrics.find((m) => m.rate === 'late_dispatch_rate' && (m.level === 'warn' || m.level === 'delist'));
+      if (late) console.log(`  late dispatch at ${late.level}: ${rec.brand_id} ${late.numerator} / ${late.denominator} = ${pct(late.value)} [${pct(late.wilson_low)} – ${pct(late.wilson_high)}]`);
+    }
     // The five worst delist / warn: delist first, then by the highest Wilson lower bound of a rate at warn or above.
     const worst = (r: Recommendation) => Math.max(...r.metrics.filter((m) => m.level === 'warn' || m.level === 'delist').map((m) => m.wilson_low ?? 0));
     const flagged = mine
