@@ -3,6 +3,10 @@ import { appendFileSync, copyFileSync, existsSync, mkdirSync, writeFileSync } fr
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BusinessCalendar } from '../../metrics/calendar/calendar.ts';
+import { listRecommendations } from '../../metrics/recommendations/decisions.ts';
+import { evaluateRecommendations } from '../../metrics/recommendations/evaluate.ts';
+import { parsePolicy, type Policy } from '../../metrics/recommendations/policy.ts';
+import type { StoredRecommendation } from '../../metrics/recommendations/schema.ts';
 import { refresh } from '../../metrics/refresh.ts';
 import type { Scorecard } from '../../metrics/scorecards/schema.ts';
 import { rateMetric } from '../../metrics/scorecards/scorecards.ts';
@@ -95,6 +99,80 @@ async function independentFigures(dir: string) {
   db.closeSync();
   instance.closeSync();
   return { sellers, perDay };
+}
+
+/** The rates the Olist data cannot feed: no inquiries, contacts or shipping-issue events. */
+const UNFED = ['sla_miss_rate', 'contact_failure_rate', 'shipping_issue_rate'];
+
+async function evaluate(policy: Policy, dates: string[]) {
+  const out = [];
+  for (const asOfDate of dates) {
+    const evaluation = await evaluateRecommendations(server.warehouse, { now: NOW, calendar, policy, asOfDate, triggeredBy: 'test' });
+    const list = await listRecommendations(server.warehouse, { asOfDate });
+    // Every brand's stored judgement, action none included (the list leaves those out).
+    const all = (
+      await server.warehouse.all<{ detail: string }>(`SELECT detail FROM recommendations WHERE evaluation_id = $id`, { id: evaluation.evaluation_id })
+    ).map((row) => JSON.parse(row.detail) as StoredRecommendation);
+    out.push({ evaluation, all, recommendations: list.recommendations.filter((r) => r.evaluation_id === evaluation.evaluation_id) });
+  }
+  return out;
+}
+
+/** No recommendation cites a rate without data, nor the unreachable or retraining rules, which need inquiries and contacts. */
+function expectNothingFromMissingData(recommendations: StoredRecommendation[]) {
+  for (const rec of recommendations) {
+    for (const m of rec.metrics.filter((m) => UNFED.includes(m.rate))) {
+      expect([m.numerator, m.denominator, m.value, m.level], `${rec.brand_id} ${m.rate}`).toEqual([0, 0, null, 'none']);
+    }
+    expect(rec.reasons.join(' '), rec.brand_id).not.toMatch(/sla|contact|shipping_issue|inquir|unreachable|takeover|partner/);
+    expect(rec.unreachable.unreachable).toBe(false);
+    expect(rec.retrain.signals).toEqual([]);
+  }
+}
+
+const pick = (m: ReturnType<typeof rateMetric>) => ({
+  numerator: m.numerator, denominator: m.denominator, value: m.value, wilson_low: m.wilson_low, wilson_high: m.wilson_high,
+});
+
+/** One seller's late dispatch and negative reviews in [from, to), judged at `to` 00:00 local, from the CSVs alone. */
+async function windowFigures(dir: string, seller: string, from: string, to: string) {
+  const instance = await DuckDBInstance.create(':memory:');
+  const db = await instance.connect();
+  const csv = (name: string) => `read_csv('${join(dir, name)}', header = true)`;
+  try {
+    const read = async (sql: string) => (await db.runAndReadAll(sql, [seller, from, to])).getRowObjectsJS();
+    const [orders] = await read(`
+      WITH pairs AS (
+        SELECT i.order_id, max(i.shipping_limit_date) AS due, any_value(o.order_status) AS status,
+               any_value(coalesce(o.order_delivered_carrier_date, o.order_delivered_customer_date)) AS dispatched,
+               any_value(o.order_purchase_timestamp) AS purchased
+        FROM ${csv('olist_order_items_dataset.csv')} i JOIN ${csv('olist_orders_dataset.csv')} o ON o.order_id = i.order_id
+        WHERE i.seller_id = $1 GROUP BY i.order_id
+      ), judged AS (
+        SELECT *, CAST($3 AS TIMESTAMP) AS as_of FROM pairs
+        WHERE CAST(purchased AS DATE) >= CAST($2 AS DATE) AND CAST(purchased AS DATE) < CAST($3 AS DATE)
+          AND NOT (status IN ('canceled', 'unavailable') AND dispatched IS NULL)
+      )
+      SELECT count(*) FILTER (dispatched <= as_of OR due <= as_of) AS late_den,
+             count(*) FILTER ((dispatched <= as_of AND dispatched > due) OR ((dispatched IS NULL OR dispatched > as_of) AND due <= as_of)) AS late_num
+      FROM judged`);
+    const reviews = await read(`
+      SELECT r.review_id, r.review_score FROM ${csv('olist_order_reviews_dataset.csv')} r
+      WHERE r.order_id IN (SELECT order_id FROM ${csv('olist_order_items_dataset.csv')} WHERE seller_id = $1)
+        AND CAST(coalesce(r.review_answer_timestamp, r.review_creation_date) AS DATE) >= CAST($2 AS DATE)
+        AND CAST(coalesce(r.review_answer_timestamp, r.review_creation_date) AS DATE) < CAST($3 AS DATE)`);
+    const negative = reviews.filter((r) => Number(r.review_score) <= 2);
+    return {
+      late_num: Number(orders!.late_num),
+      late_den: Number(orders!.late_den),
+      reviews: reviews.length,
+      negative: negative.length,
+      negativeReviewIds: negative.map((r) => String(r.review_id)),
+    };
+  } finally {
+    db.closeSync();
+    instance.closeSync();
+  }
 }
 
 async function rawCounts(server: TestServer) {
@@ -207,6 +285,53 @@ describe.skipIf(!HAVE_DATA)(`import-olist on the sample (${DATA})`, () => {
        WHERE day BETWEEN DATE '2017-11-20' AND DATE '2017-11-28' AND orders_placed > 0 GROUP BY 1 ORDER BY 1`,
     );
     expect(system).toEqual(perDay);
+  });
+
+  it('recommendations: the default policy flags no one in four weeks, and nothing the data cannot feed counts as a breach', async () => {
+    // No seller of the sample has 30 judged orders or 20 reviews in 28 days, so the significance minimums keep
+    // every rate below warn: only `watch` (point estimate above warn, at least 2 of 5).
+    const [first, second] = await evaluate(parsePolicy({}), ['2018-04-30', '2018-05-07']);
+    expect(first!.evaluation.counts).toEqual({ delist: 0, warn: 0, retrain: 0, watch: 13 });
+    expect(second!.evaluation.counts).toEqual({ delist: 0, warn: 0, retrain: 0, watch: 9 });
+    for (const { all, recommendations } of [first!, second!]) {
+      expect(all).toHaveLength(1610);
+      expectNothingFromMissingData(all);
+      // Every watch is a negative-review rate: the only rate whose denominator grows fast enough.
+      for (const rec of recommendations.filter((r) => r.action === 'watch')) {
+        expect(rec.metrics.filter((m) => m.level !== 'none').map((m) => m.rate)).toEqual(['negative_review_rate']);
+      }
+    }
+  });
+
+  it('recommendations: with a 182-day window the default rules delist a seller on two consecutive Mondays, with the figures of the CSVs', async () => {
+    const seller = 'c3867b4666c7d76867627c2f7fb22e21';
+    const [first, second] = await evaluate(parsePolicy({ delisting: { window_days: 182 } }), ['2018-08-20', '2018-08-27']);
+    expect([first!.evaluation.counts, second!.evaluation.counts]).toEqual([
+      { delist: 0, warn: 21, retrain: 0, watch: 91 },
+      { delist: 8, warn: 12, retrain: 0, watch: 91 },
+    ]);
+    expectNothingFromMissingData(first!.all);
+    expectNothingFromMissingData(second!.all);
+    const before = first!.recommendations.find((r) => r.brand_id === seller)!;
+    const rec = second!.recommendations.find((r) => r.brand_id === seller)!;
+    // First Monday: a delist-level breach, but only one → warn; the next Monday the second → delist (DESIGN §6).
+    expect([before.action, before.delist_streak, rec.action, rec.delist_streak]).toEqual(['warn', 1, 'delist', 2]);
+
+    // Window 2018-02-26 to 2018-08-27 (exclusive), judged at 2018-08-27 00:00 São Paulo.
+    const csv = await windowFigures(DATA, seller, '2018-02-26', '2018-08-27');
+    // Reviews posted (answer time, else creation date) on local days in the window: 18 of 25 scored 1 or 2.
+    expect([csv.negative, csv.reviews]).toEqual([18, 25]);
+    // Orders placed in the window judged for dispatch: 16; 11 handed over after the latest shipping limit.
+    expect([csv.late_num, csv.late_den]).toEqual([11, 16]);
+    const negative = rec.metrics.find((m) => m.rate === 'negative_review_rate')!;
+    const late = rec.metrics.find((m) => m.rate === 'late_dispatch_rate')!;
+    // 18 / 25 = 72.0 %; Wilson 95 % interval 52.4 % – 85.7 %: its lower bound is above the delist level of 20 %.
+    expect(negative).toMatchObject({ ...pick(rateMetric(csv.negative, csv.reviews)), level: 'delist', significant: true });
+    expect(negative.wilson_low!).toBeCloseTo(0.524, 3);
+    // 11 / 16 = 68.8 %, far above 10 %, but 16 is below the minimum of 30: watch, not a breach.
+    expect(late).toMatchObject({ ...pick(rateMetric(csv.late_num, csv.late_den)), level: 'watch', significant: false });
+    expect(rec.examples.negative_reviews.length).toBe(5);
+    for (const id of rec.examples.negative_reviews) expect(csv.negativeReviewIds).toContain(id.split(':')[0]);
   });
 
   it('importing again changes nothing; a changed file stores only its new events and quarantines its bad rows', async () => {
