@@ -1,7 +1,11 @@
 import { BusinessCalendar } from '../metrics/calendar/calendar.ts';
 import { evaluateRecommendations } from '../metrics/recommendations/evaluate.ts';
 import { loadPolicy } from '../metrics/recommendations/policy.ts';
+import { addDays } from '../metrics/calendar/zoned-time.ts';
+import { ForecastUnavailableError } from '../metrics/forecast/forecast.ts';
 import { refresh } from '../metrics/refresh.ts';
+import { computeStaffing } from '../metrics/staffing/staffing.ts';
+import { enqueueStaffAlert } from '../pipelines/delivery/alerts.ts';
 import type { Config } from '../pipelines/config.ts';
 import type { JobDefinition } from '../pipelines/scheduler/scheduler.ts';
 import { inboxHasFiles, ingestInbox } from '../pipelines/sources/inbox.ts';
@@ -61,12 +65,76 @@ export function defineJobs(warehouse: Warehouse, config: Config, effects: JobEff
     },
   };
 
+  // Forecast and staffing, daily (DESIGN §8) before the CS day starts. The API computes them on request too; this
+  // run keeps a dated record of what was forecast (job_runs.details, for judging the forecast later) and tells
+  // staff when the next week needs more agents than are configured.
+  const forecastJob: JobDefinition = {
+    name: 'forecast-staffing',
+    schedule: '30 5 * * *',
+    run: async () => forecastAndStaff(warehouse, config, calendar, effects.now()),
+  };
+
   return [
     withFailureAlert(warehouse, ingestJob, effects),
     refreshJob,
     recommendJob,
+    forecastJob,
     ...defineDigestJobs(warehouse, config, calendar, { ...effects, factsPending: () => hasUnrefreshedData(warehouse) }),
   ];
+}
+
+/** Days ahead in which a staffing shortfall raises a staff alert. */
+export const SHORTFALL_ALERT_DAYS = 7;
+
+/**
+ * One forecast-and-staffing run: the next 28 days' forecast and agents needed. A shortfall (inquiry agents, or phone
+ * agents in some hour) within SHORTFALL_ALERT_DAYS raises one staff alert per day and date of the run.
+ */
+export async function forecastAndStaff(warehouse: Warehouse, config: Config, calendar: BusinessCalendar, now: Date) {
+  const today = calendar.localDateOf(now);
+  let staffing;
+  try {
+    staffing = await computeStaffing(warehouse, { from: today, to: addDays(today, 28) }, { calendar, now, settings: config.peakLoad });
+  } catch (error) {
+    // Too little history is a normal state of a new installation, not a failed run.
+    if (error instanceof ForecastUnavailableError) return { rowsIn: 0, details: { skipped: error.message } };
+    throw error;
+  }
+  const soon = addDays(today, SHORTFALL_ALERT_DAYS);
+  const short = staffing.days.filter((day) => day.date < soon && day.shortfall > 0);
+  const phoneShort = staffing.phone_hours.filter((hour) => hour.date < soon && hour.shortfall > 0);
+  for (const day of new Set([...short.map((d) => d.date), ...phoneShort.map((h) => h.date)])) {
+    const inquiries = short.find((d) => d.date === day);
+    const phone = phoneShort.filter((h) => h.date === day);
+    await enqueueStaffAlert(
+      warehouse,
+      {
+        kind: 'staffing_shortfall',
+        key: `${day}:${today}`,
+        severity: 'warning',
+        title: `CS staffing short on ${day}`,
+        detail: [
+          inquiries ? `${inquiries.agents_needed} agents needed for ${inquiries.inquiries} forecast inquiries, ${inquiries.agents_configured} configured` : '',
+          phone.length > 0 ? `phones short in ${phone.length} hour(s), worst ${Math.max(...phone.map((h) => h.shortfall))} agent(s) at ${phone.sort((a, b) => b.shortfall - a.shortfall)[0]!.hour}` : '',
+        ].filter(Boolean).join('; '),
+        data: { day: inquiries ?? null, phone_hours: phone },
+      },
+      { now },
+    );
+  }
+  return {
+    rowsIn: staffing.days.length,
+    details: {
+      window: staffing.window,
+      orders_backtest: staffing.forecast.orders.backtest,
+      inquiries_backtest: staffing.forecast.inquiries.backtest,
+      days: staffing.days.map(({ date, inquiries, inquiries_high, agents_needed, agents_configured, shortfall }) => ({
+        date, inquiries, inquiries_high, agents_needed, agents_configured, shortfall,
+      })),
+      shortfall_days_within_week: short.length,
+      phone_hours_short_within_week: phoneShort.length,
+    },
+  };
 }
 
 /** Whether ingest (files or HTTP requests) has stored batches that the facts do not reflect yet. */

@@ -5,6 +5,7 @@ import { forecastLoad, forecastSeries } from '../../metrics/forecast/forecast.ts
 import { bucketsOf, computeLoad, computeLoadSeries } from '../../metrics/load/load.ts';
 import { refresh } from '../../metrics/refresh.ts';
 import { computeStaffing } from '../../metrics/staffing/staffing.ts';
+import { forecastAndStaff } from '../../server/jobs.ts';
 import { parseConfig } from '../../pipelines/config.ts';
 import { generateMarketplace } from '../../pipelines/simulator/generate.ts';
 import { ingestFiles } from '../../pipelines/sources/file-ingest.ts';
@@ -124,5 +125,43 @@ describe('staffing', () => {
     expect(staffing.phone_hours[0]).toMatchObject({ date: '2025-02-24', hour: '09:00' });
     for (const hour of staffing.phone_hours) expect(hour.agents_on_phone === 0 || hour.service_level >= 0.8).toBe(true);
     expect(staffing.phone_profile.phone_share).toBeGreaterThan(0);
+  });
+});
+
+describe('the daily forecast-and-staffing job', () => {
+  it('records the forecast and alerts staff to a shortfall in the coming week, once per day and run date', async () => {
+    // Phones fully staffed (10), one agent for written inquiries: 8 minutes an inquiry, 8 productive hours less 30% shrinkage = 5.6 h a day, so 42 inquiries a day.
+    // Sat 1, Sun 2 and Mon 3 March (Samiljeol's substitute holiday) are closed; their ~90 forecast inquiries join
+    // the intake answered Tue 4 – Thu 6, which then carry ~57–60 inquiries a day (7.6–8 h): 2 agents, 1 short.
+    // Fri 28 Feb carries ~30 (4 h): 1 agent, not short.
+    const oneAgent = parseConfig({ peakLoad: { staffing: { agents: 1, phoneAgents: 10 } } });
+    const run = await forecastAndStaff(warehouse, oneAgent, calendar, NOW);
+    const details = run.details as { days: { date: string; shortfall: number }[]; shortfall_days_within_week: number };
+    expect(run.rowsIn).toBe(28);
+    expect(details.days.slice(0, 7).map((d) => [d.date, d.shortfall])).toEqual([
+      ['2025-02-28', 0],
+      ['2025-03-01', 0],
+      ['2025-03-02', 0],
+      ['2025-03-03', 0],
+      ['2025-03-04', 1],
+      ['2025-03-05', 1],
+      ['2025-03-06', 1],
+    ]);
+    expect(details.shortfall_days_within_week).toBe(3);
+    // A second run on the same date queues nothing new.
+    await forecastAndStaff(warehouse, oneAgent, calendar, NOW);
+    const alerts = await warehouse.all<{ message_id: string }>(`SELECT message_id FROM outbox WHERE kind = 'staff_alert' ORDER BY message_id`);
+    expect(alerts.map((a) => a.message_id)).toEqual([
+      'alert:staffing_shortfall:2025-03-04:2025-02-28',
+      'alert:staffing_shortfall:2025-03-05:2025-02-28',
+      'alert:staffing_shortfall:2025-03-06:2025-02-28',
+    ]);
+  });
+
+  it('skips, without failing, while there is too little history to forecast', async () => {
+    const empty = await Warehouse.open(':memory:');
+    const run = await forecastAndStaff(empty, config, calendar, NOW);
+    expect(run).toMatchObject({ rowsIn: 0, details: { skipped: expect.any(String) } });
+    empty.close();
   });
 });
