@@ -197,6 +197,7 @@ const EN = {
   'rec.saved': 'Decision recorded.',
   'rec.read_only': 'Only merchandisers and admins may decide.',
   'rec.breached': 'Evaluations breached',
+  'rec.legend': 'Rates are the bad rates of DESIGN §6 (sla_miss_rate = 1 − SLA rate). ⚠: the volume is below the minimum, so the interval cannot decide a level above watch.',
   'col.rate': 'Rate',
   'col.value': 'Value',
   'col.interval': '95% interval',

@@ -42,6 +42,16 @@ ${table(t, 'job-runs', ['col.job', 'col.trigger', 'col.started_at', 'col.finishe
   num(run.rows_rejected),
   run.error ?? '',
 ]), t('jobs.no_runs'))}
+<h2>${t('jobs.deliveries')}</h2>
+<p class="counts" id="delivery-counts">${Object.entries(deliveries.counts).map(([status, n]) => html`<span class="badge delivery-${status}" data-status="${status}">${status}: ${num(n)}</span> `)}</p>
+${table(t, 'deliveries', DELIVERY_COLUMNS, deliveries.messages.map((message) => deliveryRow(message, when)), t('jobs.none'))}
+<h2>${t('jobs.dead_letters')}</h2>
+${table(t, 'dead-letters', [...DELIVERY_COLUMNS, ...(mayRetry ? (['jobs.retry'] as const) : [])], deliveries.dead.map((message) => [
+  ...deliveryRow(message, when),
+  ...(mayRetry
+    ? [html`<form method="post" action="/api/deliveries/${encodeURIComponent(message.message_id)}/retry" data-api-form data-done="${t('jobs.retried')}"><button type="submit">${t('jobs.retry')}</button> <output class="form-status" aria-live="polite"></output></form>`]
+    : []),
+]), t('jobs.none'))}
 <h2>${t('jobs.files')}</h2>
 ${table(t, 'ingested-files', ['col.path', 'col.stream', 'col.finished_at', 'col.outcome', 'col.rows_accepted', 'col.rows_duplicate', 'col.rows_rejected', 'col.quarantined', 'col.error'], jobs.files.map((file) => [
   file.path,
@@ -75,16 +85,6 @@ ${table(t, 'quarantine', ['col.stream', 'col.field', 'col.reason', 'col.count', 
   when(group.last_at),
   group.example_line === null ? group.example_source : `${group.example_source}:${group.example_line}`,
   html`<code>${group.example_raw ?? ''}</code>`,
-]), t('jobs.none'))}
-<h2>${t('jobs.deliveries')}</h2>
-<p class="counts" id="delivery-counts">${Object.entries(deliveries.counts).map(([status, n]) => html`<span class="badge delivery-${status}" data-status="${status}">${status}: ${num(n)}</span> `)}</p>
-${table(t, 'deliveries', DELIVERY_COLUMNS, deliveries.messages.map((message) => deliveryRow(message, when)), t('jobs.none'))}
-<h2>${t('jobs.dead_letters')}</h2>
-${table(t, 'dead-letters', [...DELIVERY_COLUMNS, ...(mayRetry ? (['jobs.retry'] as const) : [])], deliveries.dead.map((message) => [
-  ...deliveryRow(message, when),
-  ...(mayRetry
-    ? [html`<form method="post" action="/api/deliveries/${encodeURIComponent(message.message_id)}/retry" data-api-form data-done="${t('jobs.retried')}"><button type="submit">${t('jobs.retry')}</button> <output class="form-status" aria-live="polite"></output></form>`]
-    : []),
 ]), t('jobs.none'))}`,
     };
   },

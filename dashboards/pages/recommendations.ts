@@ -42,7 +42,16 @@ export const recommendationsPage = definePage({
 <p class="counts">${t('rec.counts', evaluation.counts)}</p>
 ${mayDecide ? '' : html`<p class="note">${t('rec.read_only')}</p>`}
 <h2>${t('rec.actions')}</h2>
-${actions.length === 0 ? html`<p class="empty">${t('rec.no_actions')}</p>` : actions.map((r) => recommendationCard(t, r, mayDecide, when))}
+${
+  actions.length === 0
+    ? html`<p class="empty">${t('rec.no_actions')}</p>`
+    : html`<table id="actions" class="sortable"><thead><tr><th data-sort="text">${t('col.brand')}</th><th data-sort="text">${t('col.action')}</th><th data-sort="text">${t('col.status')}</th><th>${t('rec.reasons')}</th></tr></thead>
+<tbody>${actions.map(
+        (r) => html`<tr data-status="${r.status}"><td data-sort-value="${r.brand_id}"><a href="#rec-${r.recommendation_id}">${r.brand.name ? `${r.brand.name} (${r.brand_id})` : r.brand_id}</a></td><td data-sort-value="${r.action}"><span class="badge action-${r.action}">${r.action}</span></td><td data-sort-value="${r.status}"><span class="badge decision-${r.status}">${r.status}</span></td><td>${r.reasons[0] ?? ''}${r.reasons.length > 1 ? ' …' : ''}</td></tr>\n`,
+      )}</tbody></table>
+<p class="note">${t('rec.legend')}</p>
+${actions.map((r) => recommendationCard(t, r, mayDecide, when))}`
+}
 <details id="watch" class="watch">
 <summary>${t('rec.watch', { n: watch.length })}</summary>
 <p class="note">${t('rec.watch_hint')}</p>
