@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { BusinessCalendar } from '../metrics/calendar/calendar.ts';
 import { brandEvidence, brandTrend } from '../metrics/evidence/evidence.ts';
-import { getScorecard, listScorecards, resolveWindow, trailingWindow } from '../metrics/scorecards/scorecards.ts';
+import { getScorecard, listScorecards, resolveWindow, ScorecardWindowError, trailingWindow } from '../metrics/scorecards/scorecards.ts';
 import type { Scorecard, ScorecardWindow } from '../metrics/scorecards/schema.ts';
 import { recentJobRuns, type JobRun } from '../pipelines/scheduler/job-runs.ts';
 import { recentIngestedFiles, recentIngestRequests } from '../pipelines/sources/ingest-history.ts';
@@ -13,7 +13,7 @@ import type { Warehouse } from '../pipelines/warehouse/database.ts';
 import type { PeakLoadSettings } from '../pipelines/config.ts';
 import { countByStatus, listMessages, type OutboxMessage } from '../pipelines/delivery/outbox.ts';
 import { addDays } from '../metrics/calendar/zoned-time.ts';
-import { computeLoad, type Load, type LoadGrain } from '../metrics/load/load.ts';
+import { checkLoadWindow, computeLoad, LoadWindowError, type Load, type LoadGrain } from '../metrics/load/load.ts';
 import { computeStaffing, type Staffing } from '../metrics/staffing/staffing.ts';
 import { listRecommendations } from '../metrics/recommendations/decisions.ts';
 import type { RecommendationList } from '../metrics/recommendations/schema.ts';
@@ -198,6 +198,13 @@ export async function loadProbationChecklists(ctx: DashboardContext, viewer: Vie
 
 export async function loadLoad(ctx: DashboardContext, dates: { from: string; to: string }, grain: LoadGrain): Promise<Load> {
   const settings = required(ctx.peakLoad, 'peak-load settings');
+  // A window the load refuses (too long) is the caller's mistake, a 400 like a bad scorecard window.
+  try {
+    checkLoadWindow(dates, grain);
+  } catch (error) {
+    if (error instanceof LoadWindowError) throw new ScorecardWindowError(error.message);
+    throw error;
+  }
   return memoised(ctx, `load:${dates.from}:${dates.to}:${grain}`, () =>
     ctx.pool.use((connection) => computeLoad(ctx.warehouse, { ...dates, grain }, { calendar: ctx.calendar, now: ctx.now(), settings, connection })),
   );
