@@ -22,7 +22,7 @@ const EN = {
   'home.api': 'API',
   'home.scorecards': 'Every brand with its status, key rates and trends',
   'home.brand': 'Your brand: metrics, weekly trends and evidence',
-  'home.jobs': 'Job runs, ingested files and quarantined rows',
+  'home.jobs': 'Job runs, deliveries and dead letters, ingested files and quarantined rows',
   'login.title': 'Sign in',
   'login.intro': 'Sign in with an API token (brandscore token create) or the one-time login link that brandscore serve printed.',
   'login.field': 'Token or login code',
