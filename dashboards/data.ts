@@ -5,11 +5,21 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { BusinessCalendar } from '../metrics/calendar/calendar.ts';
 import { brandEvidence, brandTrend } from '../metrics/evidence/evidence.ts';
-import { getScorecard, listScorecards, resolveWindow, storedRates, trailingWindow } from '../metrics/scorecards/scorecards.ts';
+import { getScorecard, listScorecards, resolveWindow, ScorecardWindowError, storedRates, trailingWindow } from '../metrics/scorecards/scorecards.ts';
 import type { Scorecard, ScorecardWindow } from '../metrics/scorecards/schema.ts';
 import { recentJobRuns, type JobRun } from '../pipelines/scheduler/job-runs.ts';
 import { recentIngestedFiles, recentIngestRequests } from '../pipelines/sources/ingest-history.ts';
 import type { Warehouse } from '../pipelines/warehouse/database.ts';
+import type { PeakLoadSettings } from '../pipelines/config.ts';
+import { countByStatus, listMessages, type OutboxMessage } from '../pipelines/delivery/outbox.ts';
+import { addDays } from '../metrics/calendar/zoned-time.ts';
+import { checkLoadWindow, computeLoad, LoadWindowError, type Load, type LoadGrain } from '../metrics/load/load.ts';
+import { computeStaffing, type Staffing } from '../metrics/staffing/staffing.ts';
+import { listRecommendations } from '../metrics/recommendations/decisions.ts';
+import type { RecommendationList } from '../metrics/recommendations/schema.ts';
+import type { Policy } from '../metrics/recommendations/policy.ts';
+import { onboardingChecklist } from '../metrics/onboarding/checklist.ts';
+import type { OnboardingChecklist } from '../metrics/onboarding/schema.ts';
 import { highestRates, rankRates, type RateRow, type ScorecardChartMetric } from './charts/scorecards.ts';
 
 /**
@@ -22,6 +32,10 @@ export interface DashboardContext {
   pool: { use<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> };
   calendar: BusinessCalendar;
   now: () => Date;
+  /** Delisting and onboarding policy (the recommendations and onboarding pages). */
+  policy?: Policy;
+  /** Surge thresholds and staffing parameters (the peak-load page). */
+  peakLoad?: PeakLoadSettings;
   /** Results shared by the charts of one page (three charts draw the same weekly trend); one map per request. */
   memo?: Map<string, Promise<unknown>>;
 }
@@ -154,4 +168,69 @@ export async function loadJobs(ctx: DashboardContext): Promise<JobsData> {
 /** The query that picks the same window again (for links and charts). */
 export function windowParams(picked: { days: string; from: string; to: string }): Record<string, string> {
   return picked.days === 'custom' ? { days: 'custom', from: picked.from, to: picked.to } : { days: picked.days };
+}
+
+/** The recommendations of the latest evaluation with their decision history, as `GET /api/recommendations`. */
+export async function loadRecommendations(ctx: DashboardContext): Promise<RecommendationList> {
+  return ctx.pool.use((connection) => listRecommendations(ctx.warehouse, { connection }));
+}
+
+function required<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`the dashboards context has no ${what}`);
+  return value;
+}
+
+/**
+ * The onboarding checklist of every brand in probation (status probation), as `GET /api/onboarding/:brand_id`; a
+ * brand viewer gets its own checklist whatever its status, as the API gives it.
+ */
+export async function loadProbationChecklists(ctx: DashboardContext, viewer: Viewer): Promise<OnboardingChecklist[]> {
+  const policy = required(ctx.policy, 'policy');
+  const brands = await ctx.pool.use((connection) =>
+    ctx.warehouse.all<{ brand_id: string }>(
+      `SELECT brand_id FROM brands WHERE CASE WHEN $only IS NULL THEN status = 'probation' ELSE brand_id = $only END ORDER BY brand_id`,
+      { only: brandScopeOf(viewer) },
+      connection,
+    ),
+  );
+  const checklists: OnboardingChecklist[] = [];
+  for (const { brand_id } of brands) {
+    const checklist = await onboardingChecklist(ctx.warehouse, brand_id, { now: ctx.now(), calendar: ctx.calendar, policy });
+    if (checklist) checklists.push(checklist);
+  }
+  return checklists;
+}
+
+export async function loadLoad(ctx: DashboardContext, dates: { from: string; to: string }, grain: LoadGrain): Promise<Load> {
+  const settings = required(ctx.peakLoad, 'peak-load settings');
+  // A window the load refuses (too long) is the caller's mistake, a 400 like a bad scorecard window.
+  try {
+    checkLoadWindow(dates, grain);
+  } catch (error) {
+    if (error instanceof LoadWindowError) throw new ScorecardWindowError(error.message);
+    throw error;
+  }
+  return memoised(ctx, `load:${dates.from}:${dates.to}:${grain}`, () =>
+    ctx.pool.use((connection) => computeLoad(ctx.warehouse, { ...dates, grain }, { calendar: ctx.calendar, now: ctx.now(), settings, connection })),
+  );
+}
+
+/** Staffing from today over the next `days` days, as `GET /api/staffing` defaults to (28). */
+export async function loadStaffing(ctx: DashboardContext, days = 28): Promise<Staffing> {
+  const settings = required(ctx.peakLoad, 'peak-load settings');
+  const from = ctx.calendar.localDateOf(ctx.now());
+  return memoised(ctx, `staffing:${from}:${days}`, () =>
+    ctx.pool.use((connection) =>
+      computeStaffing(ctx.warehouse, { from, to: addDays(from, days) }, { calendar: ctx.calendar, now: ctx.now(), settings, connection }),
+    ),
+  );
+}
+
+/** Outbox counts by status and the newest messages, as `GET /api/deliveries`; dead letters as its dead-letters route. */
+export async function loadDeliveries(ctx: DashboardContext, limit = 30) {
+  return ctx.pool.use(async (connection) => ({
+    counts: await countByStatus(ctx.warehouse, connection),
+    messages: await listMessages(ctx.warehouse, { limit }, connection),
+    dead: await listMessages(ctx.warehouse, { status: 'dead', limit: 200 }, connection),
+  })) satisfies Promise<{ counts: Record<string, number>; messages: OutboxMessage[]; dead: OutboxMessage[] }>;
 }

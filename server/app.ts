@@ -90,11 +90,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerBrandRoutes(app, services);
   registerIngestRoutes(app, services);
   registerJobRoutes(app, services);
-  registerRecommendationRoutes(app, services, options.policy ?? loadPolicy(config.policy, { required: config.policy !== undefined }));
+  const policy = options.policy ?? loadPolicy(config.policy, { required: config.policy !== undefined });
+  registerRecommendationRoutes(app, services, policy);
   registerLoadRoutes(app, services);
   registerDigestRoutes(app, services);
   registerPageRoutes(app, services);
   registerBrandEvidenceRoutes(app, services);
-  registerDashboardRoutes(app, services);
+  registerDashboardRoutes(app, services, policy);
   return app;
 }

@@ -121,8 +121,52 @@
     });
   }
 
+  // Forms that post to the JSON API (a decision in the recommendations queue, a dead letter's retry): sent with
+  // fetch and the session cookie as JSON, the answer shown beside the button, then the page reloads to show the
+  // stored state. The CSP allows it: this is the page's own script and the request goes to the same origin.
+  function apiForms() {
+    document.querySelectorAll('form[data-api-form]').forEach(function (form) {
+      var status = form.querySelector('.form-status');
+      form.addEventListener('submit', function (event) {
+        event.preventDefault();
+        var body = {};
+        new window.FormData(form).forEach(function (value, key) {
+          body[key] = value;
+        });
+        var button = form.querySelector('button[type=submit]');
+        if (button) button.disabled = true;
+        window
+          .fetch(form.getAttribute('action'), {
+            method: 'POST',
+            credentials: 'same-origin',
+            headers: { 'content-type': 'application/json', accept: 'application/json' },
+            body: JSON.stringify(body),
+          })
+          .then(function (response) {
+            if (response.ok) {
+              form.setAttribute('data-submitted', 'ok');
+              if (status) status.textContent = form.getAttribute('data-done') || 'Done.';
+              window.location.reload();
+              return;
+            }
+            return response.json().then(function (problem) {
+              form.setAttribute('data-submitted', 'error');
+              if (status) status.textContent = (problem && (problem.detail || problem.title)) || 'HTTP ' + response.status;
+              if (button) button.disabled = false;
+            });
+          })
+          .catch(function (error) {
+            form.setAttribute('data-submitted', 'error');
+            if (status) status.textContent = String(error);
+            if (button) button.disabled = false;
+          });
+      });
+    });
+  }
+
   document.addEventListener('DOMContentLoaded', function () {
     drawCharts();
+    apiForms();
     document.querySelectorAll('table.sortable').forEach(makeSortable);
     document.querySelectorAll('table.sortable[id]').forEach(function (table) {
       makeFilterable(table.id);

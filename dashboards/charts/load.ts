@@ -129,7 +129,7 @@ export function loadVolumeChart(
       layer: [
         { mark: { type: 'rule', color: COLOURS.surge, strokeWidth: 2 }, encoding: { x, tooltip: [{ field: 'label', title: 'surge' }] } },
         {
-          mark: { type: 'text', color: COLOURS.surge, align: 'right', dx: -4, y: 8, fontSize: 11, fontWeight: 'bold' },
+          mark: { type: 'text', color: COLOURS.surge, align: 'left', dx: 4, y: 20, fontSize: 11, fontWeight: 'bold' },
           encoding: { x, text: { field: 'label' } },
         },
       ],

@@ -1,11 +1,16 @@
 import { z } from 'zod';
 import type { RouteKey } from '../../server/auth/roles.ts';
-import { loadEvidence, loadHighestRates, loadJobs, loadTrend, pickedWindow, WindowPickerQuery, type DashboardContext, type Viewer } from '../data.ts';
+import { loadEvidence, loadHighestRates, loadJobs, loadLoad, loadStaffing, loadTrend, pickedWindow, WindowPickerQuery, type DashboardContext, type Viewer } from '../data.ts';
 import { LANGUAGES, type Labeller } from '../i18n.ts';
 import { claimStagesChart, weeklyAnswerTimeChart, weeklyRateChart } from './brand-trends.ts';
 import { ingestRowsChart, jobRunsChart } from './jobs.ts';
+import { backlogChart, inquiryChannelsChart, loadVolumeChart, selfServiceChart } from './load.ts';
+import { agentsNeededChart, phoneAgentsChart } from './staffing.ts';
+import { addDays } from '../../metrics/calendar/zoned-time.ts';
+import { MAX_WINDOW_DAYS } from '../../metrics/load/load.ts';
 import { SCORECARD_CHART_BRANDS, SCORECARD_CHART_METRICS, scorecardRatesChart } from './scorecards.ts';
-import type { ChartSpec } from './spec.ts';
+import { emptyChart, type ChartSpec } from './spec.ts';
+import { ForecastUnavailableError } from '../../metrics/forecast/forecast.ts';
 import { resolveWindow } from '../../metrics/scorecards/scorecards.ts';
 
 /**
@@ -46,6 +51,26 @@ function chart<Q>(definition: ChartDefinition<Q>): ChartDefinition<Q> {
 const BrandTrendQuery = z.strictObject({ brand_id: BrandId, weeks: Weeks, lang: ChartQuerySchema.shape.lang });
 const BrandWindowQuery = WindowPickerQuery.extend({ brand_id: BrandId, lang: ChartQuerySchema.shape.lang }).strict();
 const LangQuery = z.strictObject({ lang: ChartQuerySchema.shape.lang });
+const LoadWindowQuery = WindowPickerQuery.extend({ lang: ChartQuerySchema.shape.lang }).strict();
+
+/** Days of the hourly chart: the last ones of the picked window (an hourly line of 90 days is unreadable). */
+export const HOURLY_DAYS = 14;
+
+/** A chart that needs the forecast says so when there is too little history for one, rather than failing the page. */
+async function withForecast(title: string, build: () => Promise<ChartSpec>): Promise<ChartSpec> {
+  try {
+    return await build();
+  } catch (error) {
+    if (error instanceof ForecastUnavailableError) return emptyChart(title, error.message);
+    throw error;
+  }
+}
+
+/** The picked window of a load chart, refused when longer than `GET /api/load` takes. */
+function loadDates(ctx: DashboardContext, query: WindowPickerQuery): { from: string; to: string } {
+  const { from, to } = pickedWindow(ctx, query);
+  return { from, to };
+}
 
 export const CHARTS = {
   'scorecard-rates': chart({
@@ -103,6 +128,86 @@ export const CHARTS = {
     access: 'GET /api/jobs',
     query: LangQuery,
     build: async (ctx, _viewer, _query, t) => jobRunsChart((await loadJobs(ctx)).runs, t),
+  }),
+  'load-orders': chart({
+    description: 'Orders placed per day in the picked window, with the order surges marked',
+    access: 'GET /api/load',
+    query: LoadWindowQuery,
+    build: async (ctx, _viewer, query) => loadVolumeChart(await loadLoad(ctx, loadDates(ctx, query), 'day'), { measure: 'orders_placed' }),
+  }),
+  'load-inquiries': chart({
+    description: 'Inquiries opened per day in the picked window',
+    access: 'GET /api/load',
+    query: LoadWindowQuery,
+    build: async (ctx, _viewer, query) => loadVolumeChart(await loadLoad(ctx, loadDates(ctx, query), 'day'), { measure: 'inquiries_opened' }),
+  }),
+  'load-hourly': chart({
+    description: `Orders placed per hour over the last ${HOURLY_DAYS} days of the picked window`,
+    access: 'GET /api/load',
+    query: LoadWindowQuery,
+    async build(ctx, _viewer, query) {
+      const { from, to } = loadDates(ctx, query);
+      const start = addDays(to, -Math.min(HOURLY_DAYS, MAX_WINDOW_DAYS.hour));
+      return loadVolumeChart(await loadLoad(ctx, { from: start > from ? start : from, to }, 'hour'), { measure: 'orders_placed' });
+    },
+  }),
+  'load-channels': chart({
+    description: 'Inquiries opened per day by channel',
+    access: 'GET /api/load',
+    query: LoadWindowQuery,
+    build: async (ctx, _viewer, query) => inquiryChannelsChart(await loadLoad(ctx, loadDates(ctx, query), 'day')),
+  }),
+  'load-backlog': chart({
+    description: 'Open-inquiry backlog at the end of each day, with the SLA rate of the inquiries opened that day',
+    access: 'GET /api/load',
+    query: LoadWindowQuery,
+    build: async (ctx, _viewer, query) => backlogChart(await loadLoad(ctx, loadDates(ctx, query), 'day')),
+  }),
+  'load-self-service': chart({
+    description: 'Address changes and cancellations per day: self-service versus CS (and cancellations by brands)',
+    access: 'GET /api/load',
+    query: LoadWindowQuery,
+    build: async (ctx, _viewer, query) => selfServiceChart(await loadLoad(ctx, loadDates(ctx, query), 'day')),
+  }),
+  'forecast-orders': chart({
+    description: 'Orders per day in the picked window continued by the forecast of the next 28 days, with its prediction band',
+    access: 'GET /api/staffing',
+    query: LoadWindowQuery,
+    build: (ctx, _viewer, query) =>
+      withForecast('Orders placed per day', async () => {
+        const staffing = await loadStaffing(ctx);
+        return loadVolumeChart(await loadLoad(ctx, loadDates(ctx, query), 'day'), {
+          measure: 'orders_placed',
+          forecast: staffing.forecast.orders,
+          interval: staffing.forecast.interval,
+        });
+      }),
+  }),
+  'forecast-inquiries': chart({
+    description: 'Inquiries per day in the picked window continued by the forecast of the next 28 days, with its prediction band',
+    access: 'GET /api/staffing',
+    query: LoadWindowQuery,
+    build: (ctx, _viewer, query) =>
+      withForecast('Inquiries opened per day', async () => {
+        const staffing = await loadStaffing(ctx);
+        return loadVolumeChart(await loadLoad(ctx, loadDates(ctx, query), 'day'), {
+          measure: 'inquiries_opened',
+          forecast: staffing.forecast.inquiries,
+          interval: staffing.forecast.interval,
+        });
+      }),
+  }),
+  'staffing-agents': chart({
+    description: 'CS agents needed per business day of the next 28 days against the configured headcount',
+    access: 'GET /api/staffing',
+    query: LangQuery,
+    build: (ctx) => withForecast('CS agents needed per business day', async () => agentsNeededChart(await loadStaffing(ctx))),
+  }),
+  'staffing-phone': chart({
+    description: 'Phone agents to schedule per open hour of the next 28 days (Erlang C) against the configured phone staff',
+    access: 'GET /api/staffing',
+    query: LangQuery,
+    build: (ctx) => withForecast('Phone agents to schedule per hour', async () => phoneAgentsChart(await loadStaffing(ctx))),
   }),
 } as const;
 

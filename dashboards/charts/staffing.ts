@@ -112,6 +112,8 @@ export function phoneAgentsChart(staffing: Staffing): TopLevelSpec {
             type: 'quantitative',
             title: 'agents',
             scale: { scheme: 'blues' },
+            // Whole agents: a single-valued domain would otherwise be labelled 2.000000.
+            legend: { format: 'd', tickMinStep: 1 },
           },
           tooltip: [
             { field: 't', type: 'temporal', title: 'date', format: '%Y-%m-%d (%a)', formatType: 'utc' },

@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { readAsset } from '../../dashboards/assets.ts';
 import { chartDefinition, ChartQuerySchema, CHART_NAMES, isChartName } from '../../dashboards/charts/registry.ts';
 import { scorecardsCsv } from '../../dashboards/csv.ts';
-import { loadScorecard, pickedWindow, WindowPickerQuery, type Viewer } from '../../dashboards/data.ts';
+import { loadScorecard, pickedWindow, WindowPickerQuery, type DashboardContext, type Viewer } from '../../dashboards/data.ts';
+import type { Policy } from '../../metrics/recommendations/policy.ts';
 import { labeller, LANGUAGE_COOKIE, languageOf, LANGUAGES, type Language } from '../../dashboards/i18n.ts';
 import { PAGES } from '../../dashboards/pages/index.ts';
 import { errorBody, layout, type NavLink } from '../../dashboards/pages/layout.ts';
@@ -22,7 +23,8 @@ import type { Services } from '../services.ts';
  * server-rendered charts. Pages send a browser without a session to the login form and answer errors with an
  * HTML page when the client accepts HTML (else a problem document); charts and the CSV answer like the API.
  */
-export function registerDashboardRoutes(app: FastifyInstance, services: Services): void {
+export function registerDashboardRoutes(app: FastifyInstance, services: Services, policy: Policy): void {
+  const ctx: DashboardContext = { ...services, policy };
   const routes = app.withTypeProvider<ZodTypeProvider>();
 
   routes.get('/assets/:name', {
@@ -65,7 +67,7 @@ export function registerDashboardRoutes(app: FastifyInstance, services: Services
         // The default window's stored scorecard: a lookup, and for an unknown brand a few EXISTS probes.
         if (!(await loadScorecard(services, brandId, {}))) throw notFound(`no brand '${brandId}'`);
       }
-      const spec = await chart.build(services, principal, parsed.data, labeller(parsed.data.lang === 'ko' ? 'ko' : 'en'));
+      const spec = await chart.build(ctx, principal, parsed.data, labeller(parsed.data.lang === 'ko' ? 'ko' : 'en'));
       return reply.type('image/svg+xml; charset=utf-8').send(await renderSvg(spec));
     },
   });
@@ -83,10 +85,10 @@ export function registerDashboardRoutes(app: FastifyInstance, services: Services
     },
   });
 
-  for (const page of PAGES) registerPage(app, services, page as PageDefinition<Record<string, string>, Record<string, unknown>>);
+  for (const page of PAGES) registerPage(app, ctx, page as PageDefinition<Record<string, string>, Record<string, unknown>>);
 }
 
-function registerPage(app: FastifyInstance, services: Services, page: PageDefinition<Record<string, string>, Record<string, unknown>>): void {
+function registerPage(app: FastifyInstance, services: DashboardContext, page: PageDefinition<Record<string, string>, Record<string, unknown>>): void {
   app.get(page.path, {
     schema: { hide: true },
     handler: async (request, reply) => {

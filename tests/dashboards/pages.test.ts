@@ -8,7 +8,11 @@ import { highestRates } from '../../dashboards/charts/scorecards.ts';
 import { loadHighestRates, loadScorecards, pickedWindow } from '../../dashboards/data.ts';
 import { BusinessCalendar } from '../../metrics/calendar/calendar.ts';
 import { addDays } from '../../metrics/calendar/zoned-time.ts';
+import { evaluateRecommendations } from '../../metrics/recommendations/evaluate.ts';
+import { parsePolicy } from '../../metrics/recommendations/policy.ts';
+import type { RecommendationList } from '../../metrics/recommendations/schema.ts';
 import { trailingWindow } from '../../metrics/scorecards/scorecards.ts';
+import { enqueueMessage } from '../../pipelines/delivery/outbox.ts';
 import { parseConfig } from '../../pipelines/config.ts';
 import { recordJobRun } from '../../pipelines/scheduler/job-runs.ts';
 import { Warehouse } from '../../pipelines/warehouse/database.ts';
@@ -38,6 +42,18 @@ let admin: string;
 let brandToken: string;
 let ownBrand: string;
 let otherBrand: string;
+let probationBrand: string;
+let manager: string;
+let onboardingToken: string;
+
+/**
+ * A strict policy, so that 6 brands give the queue actions to decide on: any late dispatch warns, a quarter delists
+ * (DESIGN §6's thresholds would leave a small simulated marketplace with watch only).
+ */
+const policy = parsePolicy({
+  version: 'dashboards-test',
+  delisting: { rules: { late_dispatch_rate: { warn: 0, delist: 0.25, min_denominator: 1 } } },
+});
 
 beforeAll(async () => {
   const dir = tempDir('brandscore-dashboards-');
@@ -48,12 +64,22 @@ beforeAll(async () => {
   await recordJobRun(warehouse, 'inbox', 'schedule', async () => {
     throw new Error('inbox folder is not readable');
   });
-  app = await buildApp({ warehouse, config, now: () => NOW, log: () => undefined, rateLimit: false });
+  // One evaluation for the recommendations queue; a brand in probation for the onboarding checklist; a dead
+  // letter for the jobs page's retry button. 63 days of orders are more than the 28 the forecast needs.
+  await evaluateRecommendations(warehouse, { now: NOW, calendar, policy, triggeredBy: 'test' });
+  const brandIds = await warehouse.all<{ brand_id: string }>('SELECT brand_id FROM brands ORDER BY brand_id');
+  probationBrand = brandIds[2]!.brand_id;
+  await warehouse.run(`UPDATE brands SET status = 'probation' WHERE brand_id = $brand`, { brand: probationBrand });
+  await enqueueMessage(warehouse, { messageId: 'alert-dead-1', kind: 'staff_alert', brandId: null, digestDate: null, body: '{"text":"test"}' }, { now: NOW });
+  await warehouse.run(`UPDATE outbox SET status = 'dead', dead_at = now(), attempts = 5, last_http_status = 500, last_error = 'server error' WHERE message_id = 'alert-dead-1'`);
+  app = await buildApp({ warehouse, config, policy, now: () => NOW, log: () => undefined, rateLimit: false });
   url = await app.listen({ port: 0, host: '127.0.0.1' });
   const brands = await warehouse.all<{ brand_id: string }>('SELECT brand_id FROM brands ORDER BY brand_id');
   [ownBrand, otherBrand] = [brands[0]!.brand_id, brands[1]!.brand_id];
   admin = await app.credentials.createToken({ role: 'admin' });
   brandToken = await app.credentials.createToken({ role: 'brand', brandId: ownBrand });
+  manager = await app.credentials.createToken({ role: 'manager' });
+  onboardingToken = await app.credentials.createToken({ role: 'onboarding' });
   // A row that fails its contract, so the jobs page has a quarantine example.
   const ingest = await app.credentials.createToken({ role: 'ingest' });
   await fetch(`${url}/api/ingest/orders`, {
@@ -134,11 +160,25 @@ describe('dashboards in a browser', () => {
       '/scorecards': ['scorecard-rates'],
       [`/brands/${ownBrand}`]: ['brand-late-dispatch', 'brand-sla', 'brand-answer-time', 'brand-claim-stages'],
       '/jobs': ['jobs-runs', 'jobs-ingest-rows'],
+      '/recommendations': [],
+      '/onboarding': [],
+      '/load': [
+        'load-orders',
+        'load-inquiries',
+        'load-hourly',
+        'load-channels',
+        'load-backlog',
+        'load-self-service',
+        'forecast-orders',
+        'forecast-inquiries',
+        'staffing-agents',
+        'staffing-phone',
+      ],
     };
     const home = await staff.page.goto(`${url}/`);
     expect(home!.status()).toBe(200);
     const links = await staff.page.$$eval('ul.page-links a', (anchors) => anchors.map((a) => a.getAttribute('href')));
-    expect(links).toEqual(['/scorecards', '/jobs', '/scorecards']);
+    expect(links).toEqual(['/scorecards', '/recommendations', '/onboarding', '/load', '/jobs', '/scorecards']);
     const csp = home!.headers()['content-security-policy']!;
     expect(csp).toContain("script-src 'self'");
     expect(csp).not.toContain('unsafe-eval');
@@ -163,6 +203,75 @@ describe('dashboards in a browser', () => {
     await staff.page.goto(`${url}/jobs`);
     expect(await staff.page.textContent('#quarantine')).toContain('occurred_at');
     expect(await staff.page.textContent('#job-runs')).toContain('inbox folder is not readable');
+    expect(await staff.page.textContent('#delivery-counts')).toContain('dead: 1');
+    // The onboarding checklist: the brand in probation with every criterion and its verdict.
+    await staff.page.goto(`${url}/onboarding`);
+    const checklist = await staff.page.$$eval('article.checklist', (articles) =>
+      articles.map((article) => ({
+        brand: article.getAttribute('data-brand-id'),
+        verdict: article.getAttribute('data-verdict'),
+        results: Array.from(article.querySelectorAll('tr[data-result]')).map((row) => row.getAttribute('data-result')),
+      })),
+    );
+    expect(checklist.map((c) => c.brand)).toEqual([probationBrand]);
+    expect(checklist[0]!.verdict).toMatch(/^(ready_to_graduate|retraining_recommended|extend_probation|profile_incomplete)$/);
+    expect(checklist[0]!.results).toHaveLength(7);
+    checklist[0]!.results.forEach((result) => expect(['pass', 'fail', 'insufficient_data']).toContain(result));
+    expect(await staff.page.getAttribute(`#onb-${probationBrand} h2 a`, 'href')).toBe(`/brands/${probationBrand}`);
+    // The peak-load page shows the busiest days of the window and follows the picker.
+    await staff.page.goto(`${url}/load?days=7`);
+    expect(await staff.page.$$eval('#peaks tbody tr', (rows) => rows.length)).toBeGreaterThan(0);
+    expect(await staff.page.getAttribute('.window-line', 'data-window-from')).toBe(trailing(7).from);
+    expect(staff.problems).toEqual([]);
+  });
+
+  it('records a decision submitted in the recommendations queue, and shows it in the history', async () => {
+    await staff.page.goto(`${url}/recommendations`);
+    const cards = await staff.page.$$eval('article.recommendation', (articles) =>
+      articles.map((article) => ({ id: Number(article.getAttribute('data-recommendation-id')), action: article.getAttribute('data-action') })),
+    );
+    expect(cards.length).toBeGreaterThan(0);
+    cards.forEach((card) => expect(['delist', 'warn', 'retrain']).toContain(card.action));
+    // Evidence: the judged rates with their denominators and thresholds, and entity ids linking to the brand page.
+    const first = staff.page.locator(`#rec-${cards[0]!.id}`);
+    expect(await first.locator('tr[data-rate=late_dispatch_rate]').textContent()).toMatch(/\d+ \/ \d+/);
+    const example = first.locator('dl.examples a').first();
+    expect(await example.getAttribute('href')).toMatch(/^\/brands\//);
+    const form = first.locator('form.decision-form');
+    await form.locator('select[name=decision]').selectOption('defer');
+    await form.locator('input[name=reason]').fill('Brand promised a new courier from Monday');
+    await form.locator('input[name=decided_by]').fill('Kim Min-ji');
+    await Promise.all([staff.page.waitForEvent('load'), form.locator('button[type=submit]').click()]);
+    // Stored: the API (another client) lists it as the recommendation's latest decision.
+    const list = (await (await fetch(`${url}/api/recommendations`, { headers: { authorization: `Bearer ${manager}` } })).json()) as RecommendationList;
+    const decided = list.recommendations.find((r) => r.recommendation_id === cards[0]!.id)!;
+    expect(decided.status).toBe('deferred');
+    expect(decided.decisions[0]).toMatchObject({ decision: 'defer', reason: 'Brand promised a new courier from Monday', decided_by: 'Kim Min-ji', role: 'admin' });
+    // And the reloaded page shows it in the history.
+    expect(await staff.page.getAttribute(`#rec-${cards[0]!.id}`, 'data-status')).toBe('deferred');
+    expect(await staff.page.textContent(`#rec-${cards[0]!.id} table.decisions`)).toContain('Kim Min-ji');
+    // A decision without a reason is refused and says why, and nothing is stored.
+    const second = staff.page.locator(`#rec-${cards[0]!.id} form.decision-form`);
+    await second.locator('input[name=reason]').fill('   ');
+    await second.locator('input[name=decided_by]').fill('Kim Min-ji');
+    await second.locator('button[type=submit]').click();
+    await staff.page.waitForSelector(`#rec-${cards[0]!.id} form[data-submitted=error]`);
+    expect(await second.locator('.form-status').textContent()).toContain('reason');
+    const count = await warehouse.one<{ n: number }>('SELECT count(*)::INTEGER AS n FROM recommendation_decisions WHERE recommendation_id = $id', { id: cards[0]!.id });
+    expect(count!.n).toBe(1);
+    // Watch is collapsed apart from the actions.
+    expect(await staff.page.getAttribute('details#watch', 'open')).toBeNull();
+    // The only console error is the refused request itself.
+    expect(staff.problems).toEqual(['console error: Failed to load resource: the server responded with a status of 400 (Bad Request)']);
+    staff.problems.length = 0;
+  });
+
+  it('retries a dead letter from the jobs page', async () => {
+    await staff.page.goto(`${url}/jobs`);
+    await Promise.all([staff.page.waitForEvent('load'), staff.page.click('#dead-letters form button[type=submit]')]);
+    const row = await warehouse.one<{ status: string }>(`SELECT status FROM outbox WHERE message_id = 'alert-dead-1'`);
+    expect(row!.status).toBe('pending');
+    expect(await staff.page.textContent('#dead-letters')).not.toContain('alert-dead-1');
     expect(staff.problems).toEqual([]);
   });
 
@@ -242,7 +351,11 @@ describe('a brand user', () => {
     expect(await page.$$eval('ul.page-links a', (anchors) => anchors.map((a) => a.getAttribute('href')))).toEqual([
       '/scorecards',
       `/brands/${ownBrand}`,
+      '/onboarding',
     ]);
+    // Its own onboarding checklist, whatever its status.
+    await page.goto(`${url}/onboarding`);
+    expect(await page.$$eval('article.checklist', (articles) => articles.map((article) => article.getAttribute('data-brand-id')))).toEqual([ownBrand]);
     await page.goto(`${url}/scorecards`);
     expect(await brandColumn(page)).toEqual([ownBrand]);
     const own = await page.goto(`${url}/brands/${ownBrand}`);
@@ -252,6 +365,9 @@ describe('a brand user', () => {
     expect(other!.status()).toBe(403);
     expect(await page.textContent('main')).toContain(`may see brand ${ownBrand} only`);
     expect((await page.goto(`${url}/jobs`))!.status()).toBe(403);
+    expect((await page.goto(`${url}/recommendations`))!.status()).toBe(403);
+    expect((await page.goto(`${url}/load`))!.status()).toBe(403);
+    expect((await page.request.get(`${url}/api/charts/load-orders.svg`)).status()).toBe(403);
     for (const name of ['brand-late-dispatch', 'brand-claim-stages']) {
       expect((await page.request.get(`${url}/api/charts/${name}.svg?brand_id=${otherBrand}`)).status()).toBe(403);
       expect((await page.request.get(`${url}/api/charts/${name}.svg?brand_id=${ownBrand}`)).status()).toBe(200);
@@ -262,6 +378,35 @@ describe('a brand user', () => {
     // The 403 pages render in the same layout; the only console errors are the refused documents themselves.
     expect(brand.problems.filter((problem) => !/status of 403/.test(problem))).toEqual([]);
     await brand.context.close();
+  });
+});
+
+describe('roles on the new pages', () => {
+  it('shows staffing to a manager only, and the decision form to those who may decide', async () => {
+    const other = await signIn(onboardingToken);
+    expect(await other.page.$$eval('ul.page-links a', (anchors) => anchors.map((a) => a.getAttribute('href')))).toEqual([
+      '/scorecards',
+      '/recommendations',
+      '/onboarding',
+      '/load',
+      '/jobs',
+      '/scorecards',
+    ]);
+    await other.page.goto(`${url}/load`);
+    expect(Object.keys(await chartMarks(other.page))).not.toContain('staffing-agents');
+    expect((await other.page.request.get(`${url}/api/charts/staffing-agents.svg`)).status()).toBe(403);
+    await other.page.goto(`${url}/recommendations`);
+    expect(await other.page.$$eval('form.decision-form', (forms) => forms.length)).toBe(0);
+    expect(await other.page.$$eval('article.recommendation', (articles) => articles.length)).toBeGreaterThan(0);
+    await other.page.goto(`${url}/jobs`);
+    expect(await other.page.$$eval('#dead-letters form', (forms) => forms.length)).toBe(0);
+    expect(other.problems).toEqual([]);
+    await other.context.close();
+    const boss = await signIn(manager);
+    await boss.page.goto(`${url}/load`);
+    expect(Object.keys(await chartMarks(boss.page))).toContain('staffing-phone');
+    expect(boss.problems).toEqual([]);
+    await boss.context.close();
   });
 });
 
@@ -311,5 +456,7 @@ describe('server-rendered charts', () => {
     expect(extra.status).toBe(400);
     expect(((await extra.json()) as { detail: string }).detail).toContain('brand_id');
     expect((await get('/api/charts/scorecard-rates.svg?metric=nonsense')).status).toBe(400);
+    // Longer than the load takes (732 days): a 400, not a failure.
+    expect((await get('/api/charts/load-orders.svg?days=custom&from=2020-01-01&to=2024-01-01')).status).toBe(400);
   });
 });
