@@ -123,6 +123,32 @@ const rows = [
   ['refresh, nothing new', '', `${fmt(noop.seconds, 1)} (in refresh ${fmt(tookSeconds(noop.stdout), 1)})`, fmt(noop.peakMiB), ''],
 ];
 const ratio = tookSeconds(incremental.stdout) / tookSeconds(fullRefresh.stdout);
+/** The refresh's own profile: the `phases (s): calendar 0.10, facts 1.20, …` line of `brandscore refresh`. */
+const phasesOf = (out: string): Record<string, number> =>
+  Object.fromEntries(
+    (/phases \(s\): (.*)/.exec(out)?.[1] ?? '')
+      .split(', ')
+      .filter(Boolean)
+      .map((entry) => {
+        const [phase, seconds] = entry.split(' ');
+        return [phase!, Number(seconds)];
+      }),
+  );
+const fullPhases = phasesOf(fullRefresh.stdout);
+const incrementalPhases = phasesOf(incremental.stdout);
+const PHASE_NOTES: Record<string, string> = {
+  calendar: 'business calendar table, reinstalled only when its settings or date range change',
+  facts: 'fact rows of the entities the new events touch, merged with their stored rows',
+  rollups: 'brand_day rows of the touched (brand, day) pairs, by difference',
+  scorecards: 'the standard 7/28/90-day windows and their previous windows for every brand, recomputed from the facts because every trailing window moves with the day; previous windows reused when settled',
+  commit: 'DuckDB commit of the transaction (WAL and checkpoint)',
+};
+const profileRows = Object.keys(PHASE_NOTES).map((phase) => [
+  phase,
+  fmt(fullPhases[phase] ?? NaN, 2),
+  fmt(incrementalPhases[phase] ?? NaN, 2),
+  PHASE_NOTES[phase]!,
+]);
 const markdown = `## Pipeline at scale: generate, ingest, full and incremental refresh
 
 Command: \`${commandLine(`npm run bench:pipeline -- --orders ${orders}`)}\` · ${machineLine()}
@@ -135,6 +161,10 @@ answers, dispatches and claims for older entities) into the history.
 ${table(['phase', 'input', 'seconds', 'peak RSS MiB', 'note'], rows)}
 
 Incremental / full refresh time: ${fmt(ratio * 100, 1)} % for ${fmt((split.day_events / split.history) * 100, 2)} % of the events.
+
+Where the refresh time goes (the refresh's own phase timings, seconds):
+
+${table(['phase', 'full refresh', 'incremental refresh', 'what it does'], profileRows)}
 `;
 recordResults('pipeline', {
   orders,
@@ -148,6 +178,8 @@ recordResults('pipeline', {
   day_events: split.day_events,
   incremental_refresh_seconds: incremental.seconds,
   incremental_refresh_inner_seconds: tookSeconds(incremental.stdout),
+  full_refresh_phases: fullPhases,
+  incremental_refresh_phases: incrementalPhases,
   peak_mib: { generate: generate.peakMiB, ingest: ingestHistory.peakMiB, full_refresh: fullRefresh.peakMiB, ingest_day: ingestDay.peakMiB, incremental_refresh: incremental.peakMiB, noop_refresh: noop.peakMiB },
 });
 if (!values['dry-run']) writeSection('pipeline', markdown);

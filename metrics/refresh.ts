@@ -34,13 +34,23 @@ export interface RefreshResult {
   /** Local dates the installed business calendar covers. */
   calendar: DateRange;
   seconds: number;
+  /** Seconds per phase (the profile the benchmark writes): the calendar, facts, brand_day, scorecards, commit. */
+  phases: { calendar: number; facts: number; rollups: number; scorecards: number; commit: number };
 }
 
 const RAW_TABLES = ['raw_orders', 'raw_shipments', 'raw_inquiries', 'raw_claims', 'raw_contacts', 'raw_reviews'];
 
 export async function refresh(warehouse: Warehouse, { now, calendar }: RefreshOptions): Promise<RefreshResult> {
   const started = performance.now();
+  const phases = { calendar: 0, facts: 0, rollups: 0, scorecards: 0, commit: 0 };
+  let mark = started;
+  const lap = (phase: keyof typeof phases) => {
+    const at = performance.now();
+    phases[phase] += (at - mark) / 1000;
+    mark = at;
+  };
   const { range, reinstalled } = await installCalendarForData(warehouse, calendar, now);
+  lap('calendar');
   const result = await warehouse.transaction(async (connection) => {
     const state = await warehouse.one<{ last_batch: number }>(
       'SELECT last_batch FROM refresh_state WHERE id = 1',
@@ -79,8 +89,10 @@ export async function refresh(warehouse: Warehouse, { now, calendar }: RefreshOp
         if (earliest?.first) settledBefore = new Date(earliest.first);
       }
       touched = await rebuildFacts(connection, fromBatch, { upsertedBrands: upserted?.any === true });
+      lap('facts');
       rollupRows = await rebuildBrandDays(connection, { full: fromBatch <= 0 });
       await dropFactChanges(connection);
+      lap('rollups');
     }
     await connection.run('DELETE FROM refresh_state');
     await connection.run('INSERT INTO refresh_state VALUES (1, $batch, CAST($now AS TIMESTAMPTZ))', {
@@ -94,11 +106,13 @@ export async function refresh(warehouse: Warehouse, { now, calendar }: RefreshOp
     const scorecards = unchanged
       ? unchanged.count
       : await materialiseScorecards(warehouse, connection, { now, calendar, settledBefore });
+    lap('scorecards');
     return { fromBatch, toBatch, touched, rollupRows, scorecards };
   });
+  lap('commit');
   // Committed: the API's in-memory copies of the stored scorecards are out of date.
   storedScorecardsChanged(warehouse);
-  return { ...result, calendar: range, seconds: (performance.now() - started) / 1000 };
+  return { ...result, calendar: range, seconds: (performance.now() - started) / 1000, phases };
 }
 
 /** Extra days installed beyond what the data needs, so that `now` moving on does not reinstall every day. */

@@ -28,6 +28,8 @@ export const refreshCommand: Command = {
       console.log(`scorecards:           ${result.scorecards} (trailing 7, 28 and 90 days)`);
       console.log(`business calendar:    ${result.calendar.from} to ${result.calendar.to}`);
       console.log(`took ${result.seconds.toFixed(1)} s`);
+      const phases = Object.entries(result.phases).map(([phase, seconds]) => `${phase} ${seconds.toFixed(2)}`);
+      console.log(`phases (s): ${phases.join(', ')}`);
       return 0;
     } finally {
       warehouse.close();
