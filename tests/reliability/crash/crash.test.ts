@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,6 +7,7 @@ import { signBody } from '../../../pipelines/delivery/webhook.ts';
 import { tempDir } from '../../helpers/event-files.ts';
 import { startReceiver, type Receiver } from '../../helpers/webhook-receiver.ts';
 import {
+  CLI,
   copyDatabase,
   digestViolations,
   evaluationViolations,
@@ -73,11 +75,24 @@ const WEBHOOK_SECRET = 'crash-test-webhook-secret-0123456789';
  * (401 when wrong, which the sender treats as final and the invariants count), and answers 200 after 150 ms so
  * that a delivery takes long enough for kills to land in it.
  */
-async function startHook(): Promise<Receiver & { badSignatures: number; accepted: { key: string; body: string }[] }> {
+interface Hook extends Receiver {
+  badSignatures: number;
+  accepted: { key: string; body: string }[];
+  /** When set: on the n-th request, run `then` (a SIGKILL of the sender) and never answer. */
+  hold?: { n: number; then: () => void };
+}
+
+async function startHook(): Promise<Hook> {
   const accepted: { key: string; body: string }[] = [];
   const state = { badSignatures: 0 };
-  const receiver = await startReceiver((_n, request, response) => {
+  const hook: { current?: Hook } = {};
+  const receiver = await startReceiver((n, request, response) => {
     const key = String(request.headers['idempotency-key']);
+    const hold = hook.current?.hold;
+    if (hold && hold.n === n) {
+      hold.then();
+      return 'hang';
+    }
     if (request.headers['x-brandscore-signature'] !== signBody(request.body, WEBHOOK_SECRET)) {
       state.badSignatures++;
       response.writeHead(401).end();
@@ -89,7 +104,8 @@ async function startHook(): Promise<Receiver & { badSignatures: number; accepted
     }, 150);
     return 'handled';
   });
-  return Object.assign(receiver, { accepted, get badSignatures() { return state.badSignatures; } });
+  hook.current = Object.assign(receiver, { accepted, get badSignatures() { return state.badSignatures; } });
+  return hook.current;
 }
 
 function digestSetup(roundDir: string, db: string, url: string): { args: string[]; env: NodeJS.ProcessEnv } {
@@ -108,7 +124,7 @@ function digestSetup(roundDir: string, db: string, url: string): { args: string[
  * After delivery finished: every digest of the date is delivered and was accepted by the receiver at least once,
  * every key always came with the same body (the outbox's), one key per brand and date, no bad signature.
  */
-async function deliveryViolations(db: string, hook: Awaited<ReturnType<typeof startHook>>): Promise<string[]> {
+async function deliveryViolations(db: string, hook: Hook): Promise<string[]> {
   const violations: string[] = [];
   if (hook.badSignatures > 0) violations.push(`${hook.badSignatures} requests with a bad signature`);
   const { Warehouse } = await import('../../../pipelines/warehouse/database.ts');
@@ -135,6 +151,39 @@ async function deliveryViolations(db: string, hook: Awaited<ReturnType<typeof st
   }
   for (const [brandDate, keys] of keysOfBrandDate) if (keys.size > 1) violations.push(`${brandDate}: ${keys.size} keys (${[...keys].join(', ')})`);
   return violations;
+}
+
+/**
+ * One digest round: kill `brandscore digest` at `fraction` of its reference run time ('time'), or while the
+ * receiver holds the k-th request, k = 1 + ⌊fraction × digests⌋, before it answers ('request'); then restart
+ * it and let delivery finish.
+ */
+async function digestRound(db: string, fraction: number, roundDir: string, at: 'time' | 'request'): Promise<RoundOutcome> {
+  copyDatabase(refreshedDb, db);
+  const hook = await startHook();
+  try {
+    const { args, env } = digestSetup(roundDir, db, hook.url);
+    let ended: 'killed' | 'finished';
+    if (at === 'time') {
+      ended = await runAndKill(args, fraction * timing.digest * 1000, env);
+    } else {
+      const k = 1 + Math.floor(fraction * referenceDigestKeys.length);
+      const child = spawn(process.execPath, [CLI, ...args], { stdio: 'ignore', env: { ...process.env, ...env } });
+      hook.hold = { n: k, then: () => child.kill('SIGKILL') };
+      ended = await new Promise((done) => child.on('exit', (_code, signal) => done(signal === 'SIGKILL' ? 'killed' : 'finished')));
+      hook.hold = undefined;
+    }
+    if (ended === 'killed' && hook.requests.length > 0 && hook.accepted.length < referenceDigestKeys.length) killedDuringDelivery++;
+    const violations = await digestViolations(db, businessDate);
+    // Restart: the same command resumes the outbox and makes no second digest.
+    await runCliAsync(args, env);
+    violations.push(...(await digestViolations(db, businessDate)), ...(await deliveryViolations(db, hook)));
+    const keys = [...new Set(hook.accepted.map((a) => a.key))].sort();
+    if (keys.join() !== referenceDigestKeys.join()) violations.push(`digests delivered ${keys.join()} ≠ uninterrupted ${referenceDigestKeys.join()}`);
+    return { ended, violations };
+  } finally {
+    await hook.close();
+  }
 }
 
 const CRASH_POINTS: CrashPoint[] = [
@@ -199,24 +248,11 @@ const CRASH_POINTS: CrashPoint[] = [
   },
   {
     name: 'digest delivery (brandscore digest to a loopback webhook)',
-    async round(db, fraction, roundDir) {
-      copyDatabase(refreshedDb, db);
-      const hook = await startHook();
-      try {
-        const { args, env } = digestSetup(roundDir, db, hook.url);
-        const ended = await runAndKill(args, fraction * timing.digest * 1000, env);
-        if (ended === 'killed' && hook.requests.length > 0 && hook.accepted.length < referenceDigestKeys.length) killedDuringDelivery++;
-        const violations = await digestViolations(db, businessDate);
-        // Restart: the same command resumes the outbox and makes no second digest.
-        await runCliAsync(args, env);
-        violations.push(...(await digestViolations(db, businessDate)), ...(await deliveryViolations(db, hook)));
-        const keys = [...new Set(hook.accepted.map((a) => a.key))].sort();
-        if (keys.join() !== referenceDigestKeys.join()) violations.push(`digests delivered ${keys.join()} ≠ uninterrupted ${referenceDigestKeys.join()}`);
-        return { ended, violations };
-      } finally {
-        await hook.close();
-      }
-    },
+    round: (db, fraction, roundDir) => digestRound(db, fraction, roundDir, 'time'),
+  },
+  {
+    name: 'digest delivery, killed during the sends (the k-th webhook request)',
+    round: (db, fraction, roundDir) => digestRound(db, fraction, roundDir, 'request'),
   },
   {
     name: 'weekly recommendation evaluation (brandscore recommend --as-of)',
@@ -309,7 +345,7 @@ describe('SIGKILL at random moments', () => {
   }
   it('reports the crash points tried', () => {
     console.log(
-      `[reliability] crash points tried: ${tried.length} (${CRASH_POINTS.length} kinds x ${ROUNDS} rounds, seed ${SEED}); ` +
+      `[reliability] crash points tried: ${tried.length} (${CRASH_POINTS.filter((p) => p.name.includes(ONLY)).length} kinds x ${ROUNDS} rounds, seed ${SEED}); ` +
         `killed mid-run: ${killed} (digest kills during delivery: ${killedDuringDelivery}); invariant violations: ${violationsFound}; ` +
         `${referenceDigestKeys.length} digests of ${businessDate}, ${referenceRecommendations.length} brands evaluated; reference: ${JSON.stringify(reference.raw)}, ${reference.scorecards.length} scorecards`,
     );
