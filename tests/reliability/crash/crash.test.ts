@@ -53,6 +53,8 @@ let referenceDigestKeys: string[];
 let referenceRecommendations: string[];
 /** Across all digest rounds: kills that landed while the receiver was being sent digests. */
 let killedDuringDelivery = 0;
+/** Across all evaluation rounds: kills after which the killed run's evaluation was stored (whole) / not at all. */
+const evaluationKills = { stored: 0, absent: 0 };
 let files: { stream: string; path: string }[];
 
 interface RoundOutcome {
@@ -261,6 +263,8 @@ const CRASH_POINTS: CrashPoint[] = [
       const args = ['recommend', '--as-of', businessDate, '--db', db];
       const ended = await runAndKill(args, fraction * timing.recommend * 1000);
       const violations = await evaluationViolations(db);
+      if ((await latestRecommendations(db, businessDate)).length > 0) evaluationKills.stored++;
+      else evaluationKills.absent++;
       runCli(args);
       violations.push(...(await evaluationViolations(db)));
       const again = await latestRecommendations(db, businessDate);
@@ -346,7 +350,7 @@ describe('SIGKILL at random moments', () => {
   it('reports the crash points tried', () => {
     console.log(
       `[reliability] crash points tried: ${tried.length} (${CRASH_POINTS.filter((p) => p.name.includes(ONLY)).length} kinds x ${ROUNDS} rounds, seed ${SEED}); ` +
-        `killed mid-run: ${killed} (digest kills during delivery: ${killedDuringDelivery}); invariant violations: ${violationsFound}; ` +
+        `killed mid-run: ${killed} (digest kills during delivery: ${killedDuringDelivery}; evaluation after the kill: ${evaluationKills.stored} stored whole, ${evaluationKills.absent} absent); invariant violations: ${violationsFound}; ` +
         `${referenceDigestKeys.length} digests of ${businessDate}, ${referenceRecommendations.length} brands evaluated; reference: ${JSON.stringify(reference.raw)}, ${reference.scorecards.length} scorecards`,
     );
   });
