@@ -247,17 +247,23 @@ export async function evaluationViolations(db: string): Promise<string[]> {
   return violations;
 }
 
-/** The recommendations of the latest evaluation as of `date`, without ids and times, one line per brand. */
+/**
+ * The recommendations of the latest evaluation as of `date`, one line per brand, without the ids (the evidence
+ * JSON names its evaluation and recommendation ids, which a second evaluation of the same date renumbers).
+ */
 export async function latestRecommendations(db: string, date: string): Promise<string[]> {
   const warehouse = await Warehouse.open(db);
   try {
-    const rows = await warehouse.all<{ line: string }>(
-      `SELECT brand_id || ' ' || action || ' ' || delist_streak || ' ' || detail AS line FROM recommendations
+    const rows = await warehouse.all<{ brand_id: string; action: string; delist_streak: number; detail: string }>(
+      `SELECT brand_id, action, delist_streak, detail FROM recommendations
        WHERE evaluation_id = (SELECT max(evaluation_id) FROM policy_evaluations WHERE as_of_date = $date::DATE)
        ORDER BY brand_id`,
       { date },
     );
-    return rows.map((row) => row.line);
+    return rows.map((row) => {
+      const { evaluation_id: _evaluation, recommendation_id: _recommendation, ...evidence } = JSON.parse(row.detail) as Record<string, unknown>;
+      return `${row.brand_id} ${row.action} ${row.delist_streak} ${JSON.stringify(evidence)}`;
+    });
   } finally {
     warehouse.close();
   }
