@@ -3,7 +3,7 @@ import { makeDigests } from '../../metrics/digests/digests.ts';
 import { refresh } from '../../metrics/refresh.ts';
 import { loadConfig } from '../../pipelines/config.ts';
 import { deliverUntilSettled } from '../../pipelines/delivery/deliver.ts';
-import { resolveDeliverySettings } from '../../pipelines/delivery/settings.ts';
+import { resolveDeliverySettings, webhookForLogs } from '../../pipelines/delivery/settings.ts';
 import { DEFAULT_DB_PATH, Warehouse } from '../../pipelines/warehouse/database.ts';
 import { progress, type Command } from '../command.ts';
 
@@ -29,7 +29,7 @@ export const digestCommand: Command = {
         console.log(`digests of ${date} (pending work as of ${result.as_of}): ${result.brands} brand(s), ${result.created} new`);
       }
       // Also resumes whatever an earlier run left pending.
-      progress(settings.webhook ? `delivering to ${settings.webhook.url}…` : `no webhook configured; writing ${settings.outboxDir}`);
+      progress(settings.webhook ? `delivering to ${webhookForLogs(settings.webhook.url)}…` : `no webhook configured; writing ${settings.outboxDir}`);
       const delivery = await deliverUntilSettled(warehouse, settings, { now: () => new Date(), log: progress });
       console.log(
         `outbox: ${delivery.filed} filed under ${settings.outboxDir}, ${delivery.delivered} delivered, ${delivery.dead} dead, ${delivery.pending} still pending`,

@@ -42,3 +42,13 @@ export function resolveDeliverySettings(
     webhook: url && secret ? { url, secret, timeoutMs, maxAttempts, backoffBaseMs, backoffMaxMs } : null,
   };
 }
+
+/**
+ * The webhook URL as it may be printed: its origin only. Hosted webhooks carry their secret in the path or the
+ * query (e.g. /services/T…/B…/xyz, ?token=), and a log line is read by more people than the config.
+ */
+export function webhookForLogs(url: string): string {
+  const parsed = new URL(url);
+  const hidden = parsed.pathname !== '/' || parsed.search !== '' || parsed.username !== '' || parsed.password !== '';
+  return `${parsed.origin}${hidden ? '/[redacted]' : ''}`;
+}

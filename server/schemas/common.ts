@@ -3,7 +3,14 @@ import { z } from 'zod';
 /** Shapes shared by every resource: dates in query strings and the problem document of every error. */
 
 /** A local date in the business time zone. */
-export const IsoDateParam = z.iso.date({ error: 'expected a YYYY-MM-DD date' });
+/**
+ * A date in the years the calendar and the data can hold (the ingest refuses timestamps outside 1970–2099; 2100 is
+ * allowed as an exclusive end). Years 0000–0099 are valid ISO dates that the calendar's arithmetic cannot read:
+ * without the bound `?date=0001-01-01` was a 500.
+ */
+export const IsoDateParam = z.iso
+  .date({ error: 'expected a YYYY-MM-DD date' })
+  .refine((date) => date >= '1970-01-01' && date <= '2100-12-31', { error: 'expected a date in the years 1970–2100' });
 
 export const WindowQuerySchema = z.object({
   from: IsoDateParam.optional().describe('First date of the window (business time zone); default: 28 days before `to`'),

@@ -1,6 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BusinessCalendar } from '../../metrics/calendar/calendar.ts';
+import { makeDigests } from '../../metrics/digests/digests.ts';
+import { evaluateRecommendations } from '../../metrics/recommendations/evaluate.ts';
+import { loadPolicy } from '../../metrics/recommendations/policy.ts';
+import { parseConfig } from '../../pipelines/config.ts';
 import { Warehouse } from '../../pipelines/warehouse/database.ts';
 import { buildApp } from '../../server/app.ts';
 import { ROLES, type Role } from '../../server/auth/roles.ts';
@@ -16,7 +21,7 @@ import { rawRequest } from './hostile/raw-http.ts';
  */
 
 /** Everything a brand token might try besides the access matrix's rows. `status` is the only answer allowed. */
-const BRAND_PROBES: { path: string; status: number }[] = [
+const BRAND_PROBES: { path: string; status: number; method?: 'GET' | 'POST'; body?: { contentType: string; text: string } }[] = [
   { path: '/api/scorecards?limit=1000', status: 200 },
   { path: '/api/scorecards?offset=1', status: 200 },
   { path: '/api/scorecards?from=2024-03-01&to=2024-03-21', status: 200 },
@@ -34,6 +39,51 @@ const BRAND_PROBES: { path: string; status: number }[] = [
   { path: '/api/jobs', status: 403 },
   { path: '/', status: 200 },
   { path: '/openapi.json', status: 200 },
+  // Digests (B1 and B2 both have one of 2024-03-20) and their delivery.
+  { path: '/api/digests', status: 200 },
+  { path: '/api/digests?date=2024-03-20&brand_id=B2', status: 200 },
+  { path: '/api/digests?date=2024-03-20&brand_id=B2&brand_id=B3', status: 200 },
+  { path: '/api/deliveries?kind=brand_digest', status: 403 },
+  { path: '/api/deliveries/digest%3A2024-03-20%3AB2/retry', method: 'POST', status: 403 },
+  // Recommendations (an evaluation of every brand as of 2024-03-20 is stored) and onboarding.
+  { path: '/api/recommendations?as_of=2024-03-20', status: 403 },
+  { path: '/api/recommendations/1/decision', method: 'POST', body: { contentType: 'application/json', text: '{"decision":"dismissed","reason":"x","decided_by":"y"}' }, status: 403 },
+  { path: '/api/onboarding/B1?as_of=2024-03-01', status: 200 },
+  { path: '/api/onboarding/%42%32', status: 403 },
+  { path: '/api/onboarding/b2', status: 403 },
+  { path: '/api/onboarding/B3', status: 403 },
+  { path: '/api/onboarding/B1?brand_id=B2', status: 200 },
+  // Evidence and trend.
+  { path: '/api/brands/%42%32/evidence', status: 403 },
+  { path: '/api/brands/B2/evidence?from=2024-03-01&to=2024-03-21', status: 403 },
+  { path: '/api/brands/B1/evidence?brand_id=B2', status: 200 },
+  { path: '/api/brands/%42%32/trend', status: 403 },
+  { path: '/api/brands/B2/trend?weeks=52', status: 403 },
+  { path: '/api/brands/B1/trend?brand_id=B2', status: 200 },
+  // Charts: every brand chart with another brand, encoded, doubled; the all-brands chart shows B1 only.
+  { path: '/api/charts/brand-sla.svg?brand_id=%42%32', status: 403 },
+  { path: '/api/charts/brand-late-dispatch.svg?brand_id=B2', status: 403 },
+  { path: '/api/charts/brand-answer-time.svg?brand_id=B2', status: 403 },
+  { path: '/api/charts/brand-claim-stages.svg?brand_id=B2', status: 403 },
+  { path: '/api/charts/brand-sla.svg?brand_id=B1&brand_id=B2', status: 400 },
+  { path: '/api/charts/brand-sla.svg', status: 400 },
+  { path: '/api/charts/scorecard-rates.svg?brand_id=B2', status: 400 },
+  { path: '/api/charts/scorecard-rates.svg?metric=sla_rate&lang=ko', status: 200 },
+  { path: '/api/charts/jobs-ingest-rows.svg', status: 403 },
+  // Pages and the CSV.
+  { path: '/brands/%42%32', status: 403 },
+  { path: '/brands/B2?lang=ko', status: 403 },
+  { path: '/brands/B3', status: 403 },
+  { path: '/brands/b1', status: 403 },
+  { path: '/brands/B1?brand_id=B2', status: 200 },
+  { path: '/scorecards?brand_id=B2', status: 200 },
+  { path: '/scorecards?from=2024-03-01&to=2024-03-21&lang=ko', status: 200 },
+  { path: '/scorecards.csv?brand_id=B2', status: 200 },
+  { path: '/scorecards.csv?from=2024-03-01&to=2024-03-21', status: 200 },
+  // Load and staffing are staff views.
+  { path: '/api/load?brand_id=B2', status: 403 },
+  { path: '/api/load?grain=hour', status: 403 },
+  { path: '/api/staffing?from=2024-03-20', status: 403 },
 ];
 /** Text that belongs to brands other than B1 in the seeded data. */
 const OTHER_BRANDS = ['"B2"', '"B3"', 'Brand Two', 'O-B2', 'O-B3', 'brand B2', 'brand B3'];
@@ -42,6 +92,12 @@ let server: TestServer;
 beforeAll(async () => {
   server = await startServer();
   await seed(server);
+  // Data of every brand behind the new routes: the digests of 2024-03-20 and an evaluation of that date.
+  const calendar = new BusinessCalendar(parseConfig({}).calendar);
+  const digests = await makeDigests(server.warehouse, { date: '2024-03-20', now: NOW, calendar, digestTime: '08:00' });
+  expect(digests.brands).toBeGreaterThanOrEqual(2);
+  const evaluation = await evaluateRecommendations(server.warehouse, { now: NOW, calendar, policy: loadPolicy(), asOfDate: '2024-03-20', triggeredBy: 'test' });
+  expect(evaluation.brands_evaluated).toBeGreaterThanOrEqual(2);
 });
 afterAll(async () => server?.close());
 
@@ -58,7 +114,7 @@ describe('a brand token reaches no other brand', () => {
       const auth = via === 'bearer' ? bearer(server.tokens.brand) : { cookie: await sessionCookie(server.tokens.brand) };
       const probes = [
         ...ACCESS_MATRIX.map((row) => ({ method: row.method, path: row.path, body: row.body, status: row.expected.brand })),
-        ...BRAND_PROBES.map((probe) => ({ method: 'GET' as const, path: probe.path, body: undefined, status: probe.status })),
+        ...BRAND_PROBES.map((probe) => ({ method: probe.method ?? ('GET' as const), path: probe.path, body: probe.body, status: probe.status })),
       ];
       for (const probe of probes) {
         const response = await rawRequest(server.url, {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, seed, startServer, type TestServer } from '../server/test-server.ts';
 import { rawRequest } from './hostile/raw-http.ts';
-import { HOSTILE_REQUESTS } from './hostile/requests.ts';
+import { HOSTILE_REQUESTS, UNESCAPED } from './hostile/requests.ts';
 
 /** Every hostile request of the table against a real listening server; the server must answer each and live on. */
 let server: TestServer;
@@ -24,6 +24,10 @@ describe('hostile requests', () => {
       // Errors are problem documents, never a stack; 431 is written on the socket before there is a request.
       if (response.status >= 400 && response.status !== 431) expect(response.headers['content-type']).toMatch(/application\/problem\+json|text\/html/);
       expect(response.body).not.toMatch(/at .*\.ts:\d+|node_modules/);
+      // HTML and SVG must escape what they reflect; JSON reflects inside a string, served as JSON with nosniff.
+      if (!/json/.test(String(response.headers['content-type']))) {
+        for (const text of UNESCAPED) expect(response.body, 'reflected unescaped').not.toContain(text);
+      }
       outcomes.push(`${hostile.name.slice(0, 60)} → ${response.status}`);
     });
   }

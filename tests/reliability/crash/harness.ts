@@ -34,13 +34,32 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): { stdout: s
 }
 
 /** Starts a CLI command and kills it with SIGKILL after `delayMs`; resolves with how it ended. */
-export function runAndKill(args: string[], delayMs: number): Promise<'killed' | 'finished'> {
+export function runAndKill(args: string[], delayMs: number, env: NodeJS.ProcessEnv = {}): Promise<'killed' | 'finished'> {
   return new Promise((resolveRun) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: 'ignore' });
+    const child = spawn(process.execPath, [CLI, ...args], { stdio: 'ignore', env: { ...process.env, ...env } });
     const timer = setTimeout(() => child.kill('SIGKILL'), delayMs);
     child.on('exit', (_code, signal) => {
       clearTimeout(timer);
       resolveRun(signal === 'SIGKILL' ? 'killed' : 'finished');
+    });
+  });
+}
+
+/**
+ * runCli without blocking this process's event loop, for commands that talk to a server living in the test
+ * process (the webhook receiver); rejects when the command fails.
+ */
+export function runCliAsync(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ stdout: string; stderr: string; seconds: number }> {
+  const started = performance.now();
+  return new Promise((resolveRun, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('exit', (code) => {
+      if (code === 0) resolveRun({ stdout, stderr, seconds: (performance.now() - started) / 1000 });
+      else reject(new Error(`brandscore ${args.join(' ')} exited ${code}: ${stderr.slice(-2000)}`));
     });
   });
 }
@@ -168,10 +187,83 @@ export async function snapshot(db: string): Promise<Snapshot> {
     const brands = Number((await warehouse.one<{ n: number }>(`SELECT count(*) AS n FROM brands`))!.n);
     const scorecards = (
       await warehouse.all<{ line: string }>(
-        `SELECT window_days || ' ' || window_from || ' ' || window_to || ' ' || brand_id || ' ' || scorecard AS line FROM scorecards ORDER BY line`,
+        `SELECT window_days || ' ' || window_from || ' ' || window_to || ' ' || brand_id || ' ' || figures AS line FROM scorecards ORDER BY line`,
       )
     ).map((row) => row.line);
     return { raw, brands, facts, scorecards };
+  } finally {
+    warehouse.close();
+  }
+}
+
+/**
+ * What must hold in the digest tables after any crash: one outbox row per brand and date, every digest of the
+ * date has its outbox row under the same key with the same body, and no outbox digest lacks its digest.
+ */
+export async function digestViolations(db: string, date: string): Promise<string[]> {
+  const warehouse = await Warehouse.open(db);
+  const violations: string[] = [];
+  try {
+    const doubled = await warehouse.all<{ brand_id: string; n: number }>(
+      `SELECT brand_id, count(*) AS n FROM outbox WHERE kind = 'brand_digest' AND digest_date = $date::DATE GROUP BY brand_id HAVING count(*) > 1`,
+      { date },
+    );
+    for (const row of doubled) violations.push(`outbox: ${row.n} rows for ${row.brand_id} on ${date}`);
+    const unmatched = await warehouse.all<{ message_id: string; side: string }>(
+      `SELECT coalesce(d.message_id, o.message_id) AS message_id,
+              CASE WHEN o.message_id IS NULL THEN 'digest without outbox row'
+                   WHEN d.message_id IS NULL THEN 'outbox row without digest'
+                   ELSE 'bodies differ' END AS side
+       FROM (SELECT * FROM digests WHERE digest_date = $date::DATE) d
+       FULL JOIN (SELECT * FROM outbox WHERE kind = 'brand_digest' AND digest_date = $date::DATE) o ON o.message_id = d.message_id
+       WHERE o.message_id IS NULL OR d.message_id IS NULL OR o.body <> d.body OR o.brand_id <> d.brand_id`,
+      { date },
+    );
+    for (const row of unmatched) violations.push(`${row.message_id}: ${row.side}`);
+  } finally {
+    warehouse.close();
+  }
+  return violations;
+}
+
+/** Every stored evaluation holds exactly its brands (one recommendation row each); no row without its evaluation. */
+export async function evaluationViolations(db: string): Promise<string[]> {
+  const warehouse = await Warehouse.open(db);
+  const violations: string[] = [];
+  try {
+    const partial = await warehouse.all<{ evaluation_id: number; brands_evaluated: number; n: number }>(
+      `SELECT e.evaluation_id, e.brands_evaluated, count(r.recommendation_id) AS n
+       FROM policy_evaluations e LEFT JOIN recommendations r USING (evaluation_id)
+       GROUP BY e.evaluation_id, e.brands_evaluated HAVING count(r.recommendation_id) <> e.brands_evaluated`,
+    );
+    for (const row of partial) violations.push(`evaluation ${row.evaluation_id}: ${row.brands_evaluated} brands evaluated, ${row.n} stored`);
+    const orphans = await warehouse.one<{ n: number }>(
+      `SELECT count(*) AS n FROM recommendations WHERE evaluation_id NOT IN (SELECT evaluation_id FROM policy_evaluations)`,
+    );
+    if (Number(orphans!.n) > 0) violations.push(`${orphans!.n} recommendations without their evaluation`);
+  } finally {
+    warehouse.close();
+  }
+  return violations;
+}
+
+/**
+ * The recommendations of the latest evaluation as of `date`, one line per brand, without the ids (the evidence
+ * JSON names its evaluation and recommendation ids, which a second evaluation of the same date renumbers).
+ */
+export async function latestRecommendations(db: string, date: string): Promise<string[]> {
+  const warehouse = await Warehouse.open(db);
+  try {
+    const rows = await warehouse.all<{ brand_id: string; action: string; delist_streak: number; detail: string }>(
+      `SELECT brand_id, action, delist_streak, detail FROM recommendations
+       WHERE evaluation_id = (SELECT max(evaluation_id) FROM policy_evaluations WHERE as_of_date = $date::DATE)
+       ORDER BY brand_id`,
+      { date },
+    );
+    return rows.map((row) => {
+      const { evaluation_id: _evaluation, recommendation_id: _recommendation, ...evidence } = JSON.parse(row.detail) as Record<string, unknown>;
+      return `${row.brand_id} ${row.action} ${row.delist_streak} ${JSON.stringify(evidence)}`;
+    });
   } finally {
     warehouse.close();
   }

@@ -35,7 +35,71 @@ const TRAVERSALS = [
   '/api/brands/..%2f..%2f..%2fetc%2fpasswd/scorecard',
   '/api/brands/%2e%2e/scorecard',
   '/api/ingest/..%2f..%2fbrands',
+  '/api/charts/..%2f..%2fpackage.json.svg',
+  '/api/charts/%2e%2e%2f%2e%2e%2fpackage.json.svg',
+  '/api/charts/..%5c..%5cpackage.json.svg',
+  '/api/onboarding/..%2f..%2fpackage.json',
+  '/api/brands/..%2f..%2fpackage.json/evidence',
+  '/api/brands/%2e%2e/trend',
+  '/assets/..%2f..%2fpackage.json',
+  '/assets/%2e%2e%2f%2e%2e%2fpackage.json',
+  '/brands/..%2f..%2fpackage.json',
+  '/brands/%2e%2e%2f%2e%2e%2fetc%2fpasswd',
+  '/scorecards/..%2f..%2fpackage.json',
 ];
+
+const DECISION = JSON.stringify({ decision: 'dismissed', reason: 'hostile test', decided_by: 'tester' });
+
+/** Query strings of the new routes that must be refused with 400 (or, for pages, a clean 400 HTML/problem). */
+const BAD_QUERIES: [string, string][] = [
+  ['chart: from after to', '/api/charts/scorecard-rates.svg?from=2024-03-20&to=2024-01-01'],
+  ['chart: impossible date', '/api/charts/scorecard-rates.svg?from=2024-02-30&to=2024-03-01'],
+  ['chart: lang=<script>', '/api/charts/scorecard-rates.svg?lang=%3Cscript%3Ealert(1)%3C%2Fscript%3E'],
+  ['load: from after to', '/api/load?from=2024-03-20&to=2024-01-01'],
+  ['load: a 100-year window', '/api/load?from=1970-01-01&to=2070-01-01'],
+  ['load: a 100-year window by the hour', '/api/load?from=1970-01-01&to=2070-01-01&grain=hour'],
+  ['load: grain=minute', '/api/load?grain=minute'],
+  ['load: year 9999', '/api/load?from=9999-12-01&to=9999-12-31'],
+  ['staffing: from 9999-99-99', '/api/staffing?from=9999-99-99'],
+  ['staffing: a word for a date', '/api/staffing?from=tomorrow'],
+  ['staffing: SQL in a date', "/api/staffing?to=2024-03-20'%20OR%201%3D1"],
+  ['staffing: year 0001', '/api/staffing?from=0001-01-01&to=0001-01-10'],
+  ['digests: date 9999-99-99', '/api/digests?date=9999-99-99'],
+  ['digests: year 0001', '/api/digests?date=0001-01-01'],
+  ['digests: year 0099', '/api/digests?date=0099-12-31'],
+  ['scorecards: year 0001', '/api/scorecards?from=0001-01-01&to=0001-01-10'],
+  ['scorecard: year 0001', '/api/brands/B1/scorecard?from=0001-01-01&to=0001-01-10'],
+  ['evidence: year 0001', '/api/brands/B1/evidence?from=0001-01-01&to=0001-01-10'],
+  ['load: year 0001', '/api/load?from=0001-01-01&to=0001-01-10'],
+  ['onboarding: year 0001', '/api/onboarding/B1?as_of=0001-01-01'],
+  ['recommendations: year 0001', '/api/recommendations?as_of=0001-01-01'],
+  ['chart: year 0001', '/api/charts/scorecard-rates.svg?from=0001-01-01&to=0001-01-10'],
+  ['scorecards.csv: year 0001', '/scorecards.csv?from=0001-01-01&to=0001-01-10'],
+  ['deliveries: unknown status', '/api/deliveries?status=%3Cscript%3E'],
+  ['deliveries: limit far out of range', '/api/deliveries?limit=99999999999999999999'],
+  ['onboarding: as_of garbage', '/api/onboarding/B1?as_of=%00'],
+  ['evidence: from after to', '/api/brands/B1/evidence?from=2024-03-20&to=2024-01-01'],
+  ['trend: absurd weeks', '/api/brands/B1/trend?weeks=999999999'],
+  ['recommendations: bad as_of', '/api/recommendations?as_of=9999-99-99'],
+  ['scorecards.csv: from after to', '/scorecards.csv?from=2024-03-20&to=2024-01-01'],
+  ['scorecards.csv: SQL in from', "/scorecards.csv?from=2024-01-01'%3B--"],
+];
+
+/** Pages: answered as HTML when the client accepts it; never a 5xx, never the input reflected unescaped. */
+const PAGE_PROBES: [string, string, number | number[]][] = [
+  ['page: /scorecards?days=-1', '/scorecards?days=-1', [200, 400]],
+  ['page: /scorecards year 0001', '/scorecards?from=0001-01-01&to=0001-01-10', 400],
+  ['page: /scorecards?from after to', '/scorecards?from=2024-03-20&to=2024-01-01', 400],
+  ['page: ?lang=<script>', '/scorecards?lang=%3Cscript%3Ealert(1)%3C%2Fscript%3E', [200, 400]],
+  ['page: /brands/<script>', '/brands/%3Cscript%3Ealert(1)%3C%2Fscript%3E', [400, 404]],
+  ['page: /brands/ with an encoded NUL', '/brands/B1%00', [400, 404]],
+  ['page: /?lang=<script>', '/?lang=%22%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E', 200],
+  ['page: /jobs?x=<script>', '/jobs?x=%3Cscript%3Ealert(1)%3C%2Fscript%3E', [200, 400]],
+  ['page: /brands/B1?from=<img onerror>', '/brands/B1?from=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E', 400],
+];
+
+/** What an input reflected unescaped would look like in an answer. */
+export const UNESCAPED = ['<script>alert(1)</script>', '<img src=x onerror=alert(1)>', '"><script>'];
 
 export const HOSTILE_REQUESTS: HostileRequest[] = [
   ...TRAVERSALS.map(
@@ -117,6 +181,48 @@ export const HOSTILE_REQUESTS: HostileRequest[] = [
     body: () => ORDER,
     status: 400,
   },
+  { name: 'chart name with an encoded NUL', method: 'GET', path: '/api/charts/scorecard-rates%00.svg', status: [400, 404] },
+  { name: 'chart name of 10 kB', method: 'GET', path: `/api/charts/${'c'.repeat(10_000)}.svg`, status: [400, 404, 414] },
+  { name: 'chart name of 101 characters', method: 'GET', path: `/api/charts/${'c'.repeat(101)}.svg`, status: [400, 404, 414] },
+  // Reflected only inside the JSON of a problem document (application/problem+json, nosniff): never HTML.
+  { name: 'chart name <script>', method: 'GET', path: '/api/charts/%3Cscript%3Ealert(1)%3C%2Fscript%3E.svg', status: 404 },
+  // Unknown query parameters are ignored, as on every route.
+  { name: 'chart: unknown query parameter', method: 'GET', path: '/api/charts/scorecard-rates.svg?evil=1', status: 200 },
+  { name: 'chart: SQL in brand_id', method: 'GET', path: "/api/charts/brand-sla.svg?brand_id=B1'%3B%20DROP%20TABLE%20brands%3B--", status: 404 },
+  ...BAD_QUERIES.map((entry): HostileRequest => ({ name: entry[0], method: 'GET', path: entry[1], status: 400 })),
+  ...PAGE_PROBES.map(
+    (entry): HostileRequest => ({ name: entry[0], method: 'GET', path: entry[1], headers: { accept: 'text/html' }, status: entry[2], mustNotContain: LEAK_MARKERS }),
+  ),
+  ...[
+    ['decision: non-numeric id', '/api/recommendations/abc/decision', DECISION, 400],
+    ['decision: id 1e400', '/api/recommendations/1e400/decision', DECISION, 400],
+    ['decision: negative id', '/api/recommendations/-1/decision', DECISION, 400],
+    ['decision: id 99999999999999999999999', '/api/recommendations/99999999999999999999999/decision', DECISION, [400, 404]],
+    ['decision: id ..%2f..', '/api/recommendations/..%2f..%2fpackage.json/decision', DECISION, [400, 404]],
+    ['decision: invalid JSON', '/api/recommendations/1/decision', '{"decision":', 400],
+    ['decision: JSON array', '/api/recommendations/1/decision', '[]', 400],
+    ['decision: unknown decision', '/api/recommendations/1/decision', JSON.stringify({ decision: 'delete_everything', reason: 'x', decided_by: 'y' }), 400],
+    ['decision: 1 MB reason', '/api/recommendations/1/decision', JSON.stringify({ decision: 'dismissed', reason: 'r'.repeat(1_000_000), decided_by: 'y' }), [400, 413]],
+    ['decision: 100,000-deep body', '/api/recommendations/1/decision', `${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}`, [400, 413]],
+    ['decision: 5 MB body', '/api/recommendations/1/decision', JSON.stringify({ decision: 'dismissed', reason: 'x', decided_by: 'y', pad: 'p'.repeat(5_000_000) }), [400, 413]],
+    ['decision: __proto__ pollution', '/api/recommendations/1/decision', '{"__proto__":{"admin":true},"decision":"dismissed","reason":"x","decided_by":"y"}', [400, 404]],
+  ].map(
+    ([name, path, body, status]): HostileRequest => ({
+      name: name as string,
+      method: 'POST',
+      path: path as string,
+      headers: { 'content-type': 'application/json' },
+      body: () => body as string,
+      status: status as number | number[],
+    }),
+  ),
+  ...[
+    '/api/deliveries/..%2f..%2fpackage.json/retry',
+    '/api/deliveries/%2e%2e%2f%2e%2e%2fetc%2fpasswd/retry',
+    "/api/deliveries/digest%3A2024-03-20%3AB1'%20OR%20'1'%3D'1/retry",
+    '/api/deliveries/%00/retry',
+    `/api/deliveries/${'d'.repeat(5000)}/retry`,
+  ].map((path): HostileRequest => ({ name: `retry ${path.slice(0, 60)}`, method: 'POST', path, status: [400, 404, 414], mustNotContain: LEAK_MARKERS })),
   { name: 'login code of 10,000 characters', method: 'GET', path: `/login?token=${'x'.repeat(10_000)}`, as: 'none', status: 400 },
   { name: 'header injection in a query', method: 'GET', path: '/login?token=a%0d%0aSet-Cookie:%20x=1', as: 'none', status: 401 },
 ];
