@@ -29,7 +29,10 @@ const JS_WHITESPACE = sqlString('\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003
 const jsTrim = (cell: string) => {
   // As text: a JSON cell's last character alone is not JSON.
   const text = `CAST(${cell} AS VARCHAR)`;
-  return `CASE WHEN ord(${text}) BETWEEN 33 AND 126 AND ord(right(${text}, 1)) BETWEEN 33 AND 126 THEN ${text} ELSE trim(${text}, ${JS_WHITESPACE}) END`;
+  // Printable ASCII (33–126) as |2·code − 159| ≤ 93, so that each end is computed once (DuckDB evaluates a BETWEEN's
+  // operand twice), and the last character by substr (right() is twice as slow): together half the cost per cell.
+  const printable = (character: string) => `abs(2 * ord(${character}) - 159) <= 93`;
+  return `CASE WHEN ${printable(text)} AND ${printable(`substr(${text}, -1)`)} THEN ${text} ELSE trim(${text}, ${JS_WHITESPACE}) END`;
 };
 
 const TEXT_TYPES = new Set(['VARCHAR', 'JSON']);
