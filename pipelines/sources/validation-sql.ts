@@ -15,7 +15,6 @@ export const sqlIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
 const SHOWN_VALUE = (s: string) => `left(${s}, 80)`;
 const INT_PATTERN = '^\\s*[+-]?\\d+\\s*$';
 const DATE_PATTERN = '^\\d{4}-\\d{2}-\\d{2}$';
-const OFFSET_PATTERN = '(Z|z|[+-]\\d{2}(:?\\d{2})?)$';
 // The contract's own pattern (fields.ts), so file and HTTP ingest accept the same timestamps.
 const INSTANT_SQL_PATTERN = INSTANT_PATTERN.source;
 
@@ -51,8 +50,11 @@ interface ColumnSql {
   checksFor(type: string | null): string[];
 }
 
-/** DuckDB casts '10:00+09:00' to NULL but '10:00:00+09:00' fine; the contract allows both, so seconds are added. */
-const withSeconds = (s: string) => `regexp_replace(${s}, '^(\\d{4}-\\d{2}-\\d{2}[T ]\\d{2}:\\d{2})([Zz+-])', '\\1:00\\2')`;
+/**
+ * DuckDB casts '10:00+09:00' to NULL but '10:00:00+09:00' fine; the contract allows both, so seconds are added.
+ * For a cell that matched INSTANT_PATTERN with an offset: the 17th character is ':' exactly when seconds are there.
+ */
+const withSeconds = (s: string) => `CASE WHEN substr(${s}, 17, 1) = ':' THEN ${s} ELSE substr(${s}, 1, 16) || ':00' || substr(${s}, 17) END`;
 
 function typedValue(column: Column, s: string, sourceType: string): string {
   const isText = TEXT_TYPES.has(sourceType);
@@ -69,8 +71,10 @@ function typedValue(column: Column, s: string, sourceType: string): string {
     case 'instant':
       if (sourceType === 'TIMESTAMP WITH TIME ZONE') return s;
       if (sourceType.startsWith('TIMESTAMP')) return `timezone($tz, CAST(${s} AS TIMESTAMP))`;
+      // Once the pattern matched, the first 16 characters are the date and HH:MM, and what follows holds Z, + or -
+      // only as the offset: plain string tests, where regular expressions cost a third of the CSV typing time.
       return `CASE WHEN NOT regexp_matches(${s}, ${sqlString(INSTANT_SQL_PATTERN)}) THEN NULL
-        WHEN regexp_matches(${s}, ${sqlString(OFFSET_PATTERN)}) THEN TRY_CAST(${withSeconds(s)} AS TIMESTAMPTZ)
+        WHEN ends_with(${s}, 'Z') OR contains(substr(${s}, 17), '+') OR contains(substr(${s}, 17), '-') THEN TRY_CAST(${withSeconds(s)} AS TIMESTAMPTZ)
         ELSE timezone($tz, TRY_CAST(${s} AS TIMESTAMP)) END`;
     case 'date':
       if (sourceType === 'DATE') return s;
