@@ -15,7 +15,6 @@ export const sqlIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
 const SHOWN_VALUE = (s: string) => `left(${s}, 80)`;
 const INT_PATTERN = '^\\s*[+-]?\\d+\\s*$';
 const DATE_PATTERN = '^\\d{4}-\\d{2}-\\d{2}$';
-const OFFSET_PATTERN = '(Z|z|[+-]\\d{2}(:?\\d{2})?)$';
 // The contract's own pattern (fields.ts), so file and HTTP ingest accept the same timestamps.
 const INSTANT_SQL_PATTERN = INSTANT_PATTERN.source;
 
@@ -29,7 +28,10 @@ const JS_WHITESPACE = sqlString('\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003
 const jsTrim = (cell: string) => {
   // As text: a JSON cell's last character alone is not JSON.
   const text = `CAST(${cell} AS VARCHAR)`;
-  return `CASE WHEN ord(${text}) BETWEEN 33 AND 126 AND ord(right(${text}, 1)) BETWEEN 33 AND 126 THEN ${text} ELSE trim(${text}, ${JS_WHITESPACE}) END`;
+  // Printable ASCII (33–126) as |2·code − 159| ≤ 93, so that each end is computed once (DuckDB evaluates a BETWEEN's
+  // operand twice), and the last character by substr (right() is twice as slow): together half the cost per cell.
+  const printable = (character: string) => `abs(2 * ord(${character}) - 159) <= 93`;
+  return `CASE WHEN ${printable(text)} AND ${printable(`substr(${text}, -1)`)} THEN ${text} ELSE trim(${text}, ${JS_WHITESPACE}) END`;
 };
 
 const TEXT_TYPES = new Set(['VARCHAR', 'JSON']);
@@ -48,8 +50,11 @@ interface ColumnSql {
   checksFor(type: string | null): string[];
 }
 
-/** DuckDB casts '10:00+09:00' to NULL but '10:00:00+09:00' fine; the contract allows both, so seconds are added. */
-const withSeconds = (s: string) => `regexp_replace(${s}, '^(\\d{4}-\\d{2}-\\d{2}[T ]\\d{2}:\\d{2})([Zz+-])', '\\1:00\\2')`;
+/**
+ * DuckDB casts '10:00+09:00' to NULL but '10:00:00+09:00' fine; the contract allows both, so seconds are added.
+ * For a cell that matched INSTANT_PATTERN with an offset: the 17th character is ':' exactly when seconds are there.
+ */
+const withSeconds = (s: string) => `CASE WHEN substr(${s}, 17, 1) = ':' THEN ${s} ELSE substr(${s}, 1, 16) || ':00' || substr(${s}, 17) END`;
 
 function typedValue(column: Column, s: string, sourceType: string): string {
   const isText = TEXT_TYPES.has(sourceType);
@@ -66,8 +71,10 @@ function typedValue(column: Column, s: string, sourceType: string): string {
     case 'instant':
       if (sourceType === 'TIMESTAMP WITH TIME ZONE') return s;
       if (sourceType.startsWith('TIMESTAMP')) return `timezone($tz, CAST(${s} AS TIMESTAMP))`;
+      // Once the pattern matched, the first 16 characters are the date and HH:MM, and what follows holds Z, + or -
+      // only as the offset: plain string tests, where regular expressions cost a third of the CSV typing time.
       return `CASE WHEN NOT regexp_matches(${s}, ${sqlString(INSTANT_SQL_PATTERN)}) THEN NULL
-        WHEN regexp_matches(${s}, ${sqlString(OFFSET_PATTERN)}) THEN TRY_CAST(${withSeconds(s)} AS TIMESTAMPTZ)
+        WHEN ends_with(${s}, 'Z') OR contains(substr(${s}, 17), '+') OR contains(substr(${s}, 17), '-') THEN TRY_CAST(${withSeconds(s)} AS TIMESTAMPTZ)
         ELSE timezone($tz, TRY_CAST(${s} AS TIMESTAMP)) END`;
     case 'date':
       if (sourceType === 'DATE') return s;
@@ -108,11 +115,14 @@ function columnSql(column: Column, sourceTypes: SourceTypes, types: string[]): C
   if (column.max !== undefined && column.max < Number.MAX_SAFE_INTEGER)
     valueChecks.push(when(`${v} > ${column.max}`, `'must be at most ${column.max}, got ' || ${v}`));
   if (column.kind === 'instant' && present) {
-    // The year as written (as the zod contract reads it); a typed source has no text, so its UTC year.
-    const year = isText ? `TRY_CAST(left(${s}, 4) AS INTEGER)` : `year(timezone('UTC', CAST(${v} AS TIMESTAMPTZ)))`;
-    valueChecks.push(
-      when(`${year} NOT BETWEEN ${INSTANT_YEARS.min} AND ${INSTANT_YEARS.max}`, `'${INSTANT_YEARS_MESSAGE}: ''' || ${shown} || ''''`),
-    );
+    // The year as written (as the zod contract reads it); a typed source has no text, so its UTC year. Both as plain
+    // comparisons: the checks run only once `v` is set, so a text cell matched INSTANT_PATTERN and starts with four
+    // digits (compared as text), and a UTC year range is a range of instants (year(timezone(…)) cost a third of
+    // the Parquet checks).
+    const outside = isText
+      ? `left(${s}, 4) NOT BETWEEN '${INSTANT_YEARS.min}' AND '${INSTANT_YEARS.max}'`
+      : `NOT (CAST(${v} AS TIMESTAMPTZ) >= TIMESTAMPTZ '${INSTANT_YEARS.min}-01-01 00:00:00+00' AND CAST(${v} AS TIMESTAMPTZ) < TIMESTAMPTZ '${INSTANT_YEARS.max + 1}-01-01 00:00:00+00')`;
+    valueChecks.push(when(outside, `'${INSTANT_YEARS_MESSAGE}: ''' || ${shown} || ''''`));
   }
   if (column.maxLength !== undefined) valueChecks.push(when(`length(${s}) > ${column.maxLength}`, `'longer than ${column.maxLength} characters'`));
 
