@@ -1,5 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { describeFirstIssue, readSettingsJson } from './settings-file.ts';
 
 /**
  * Settings of a brandscore installation. Every field has the DESIGN default, so an absent file means "the
@@ -110,10 +110,7 @@ export class ConfigError extends Error {
 
 export function parseConfig(input: unknown, source = 'config'): Config {
   const parsed = ConfigSchema.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new ConfigError(`${source}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
-  }
+  if (!parsed.success) throw new ConfigError(describeFirstIssue(parsed.error, source));
   for (const zone of [parsed.data.calendar.timeZone, parsed.data.sourceTimeZone]) {
     try {
       new Intl.DateTimeFormat('en', { timeZone: zone });
@@ -127,15 +124,6 @@ export function parseConfig(input: unknown, source = 'config'): Config {
 /** Reads the config file when there is one (`--config`, else ./brandscore.config.json), else the defaults. */
 export function loadConfig(path?: string): Config {
   const file = path ?? DEFAULT_CONFIG_PATH;
-  if (!existsSync(file)) {
-    if (path) throw new ConfigError(`config file ${path} not found`);
-    return parseConfig({});
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new ConfigError(`${file}: not valid JSON (${(error as Error).message})`);
-  }
+  const json = readSettingsJson(file, { required: path !== undefined, what: 'config', fail: (message) => new ConfigError(message) });
   return parseConfig(json, file);
 }

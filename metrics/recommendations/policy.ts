@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { describeFirstIssue, readSettingsJson } from '../../pipelines/settings-file.ts';
 
 /**
  * The delisting and onboarding policy of DESIGN §6 as versioned configuration: a JSON file validated on load,
@@ -116,27 +116,14 @@ export class PolicyError extends Error {
 
 export function parsePolicy(input: unknown, source = 'policy'): Policy {
   const parsed = PolicySchema.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const path = issue.code === 'unrecognized_keys' ? [...issue.path, ...issue.keys] : issue.path;
-    throw new PolicyError(`${source}: ${path.join('.') || '(root)'}: ${issue.message}`);
-  }
+  if (!parsed.success) throw new PolicyError(describeFirstIssue(parsed.error, source));
   return parsed.data;
 }
 
 /** Reads the policy file when there is one (the path given, else ./brandscore.policy.json), else the DESIGN defaults. */
 export function loadPolicy(path?: string, options: { required?: boolean } = {}): Policy {
   const file = path ?? DEFAULT_POLICY_PATH;
-  if (!existsSync(file)) {
-    if (options.required) throw new PolicyError(`policy file ${file} not found`);
-    return parsePolicy({});
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new PolicyError(`${file}: not valid JSON (${(error as Error).message})`);
-  }
+  const json = readSettingsJson(file, { required: options.required ?? false, what: 'policy', fail: (message) => new PolicyError(message) });
   return parsePolicy(json, file);
 }
 
