@@ -1,7 +1,9 @@
 import { renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { BusinessCalendar } from '../metrics/calendar/calendar.ts';
-import { addDays } from '../metrics/calendar/zoned-time.ts';
+import { addDays, isoWeekday } from '../metrics/calendar/zoned-time.ts';
+import { evaluateRecommendations } from '../metrics/recommendations/evaluate.ts';
+import { loadPolicy } from '../metrics/recommendations/policy.ts';
 import { refresh, type RefreshResult } from '../metrics/refresh.ts';
 import type { Config } from '../pipelines/config.ts';
 import { generateMarketplace } from '../pipelines/simulator/generate.ts';
@@ -13,6 +15,8 @@ export interface DemoOptions {
   brands?: number;
   seed?: number;
   now?: Date;
+  /** Run the weekly evaluation for the last two Mondays, as the scheduler would have (default true). */
+  recommendations?: boolean;
   progress: (message: string) => void;
 }
 
@@ -57,6 +61,17 @@ export async function runDemo(warehouse: Warehouse, config: Config, options: Dem
   options.progress('refreshing facts, rollups and scorecards');
   const refreshed = await refresh(warehouse, { now, calendar });
   options.progress(`  done in ${refreshed.seconds.toFixed(1)} s`);
+  if (options.recommendations ?? true) {
+    // The recommendations queue of a new installation would stay empty until Monday 06:00: evaluate the last two
+    // Mondays, so the two-consecutive-evaluations rule of delisting can show as well.
+    const policy = loadPolicy(config.policy, { required: config.policy !== undefined });
+    const lastMonday = addDays(today, -((isoWeekday(today) + 6) % 7));
+    for (const asOfDate of [addDays(lastMonday, -7), lastMonday]) {
+      const evaluation = await evaluateRecommendations(warehouse, { now, calendar, policy, asOfDate, triggeredBy: 'demo' });
+      const { delist, warn, retrain, watch } = evaluation.counts;
+      options.progress(`weekly evaluation as of ${asOfDate}: delist ${delist}, warn ${warn}, retrain ${retrain}, watch ${watch}`);
+    }
+  }
   return { groundTruth, start, end: addDays(today, -1), seasonStart, ingest: summary, refresh: refreshed };
 }
 

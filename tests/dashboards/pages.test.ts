@@ -59,7 +59,7 @@ beforeAll(async () => {
   const dir = tempDir('brandscore-dashboards-');
   warehouse = await Warehouse.open(join(dir, 'brandscore.duckdb'));
   const config = parseConfig({ inbox: join(dir, 'inbox') });
-  await runDemo(warehouse, config, { days: 63, brands: 6, seed: 5, now: NOW, progress: () => undefined });
+  await runDemo(warehouse, config, { days: 63, brands: 6, seed: 5, now: NOW, recommendations: false, progress: () => undefined });
   await recordJobRun(warehouse, 'refresh', 'schedule', async () => ({ rowsIn: 120, accepted: 120 }));
   await recordJobRun(warehouse, 'inbox', 'schedule', async () => {
     throw new Error('inbox folder is not readable');
