@@ -1,6 +1,6 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, copyFileSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -183,7 +183,17 @@ export function postgresPass(csv: string, calendar: BusinessCalendar, window: { 
     writeFileSync(join(csv, 'business_days.csv'), `${businessRows.join('\n')}\n`);
     for (const f of ['cal.csv', 'business_days.csv']) chmodSync(join(csv, f), 0o644);
 
-    const header = (file: string) => readFileSync(join(csv, file), 'utf8').split('\n', 1)[0]!.split(',');
+    // The first line only: at 10M orders a CSV file is larger than the longest string Node can hold.
+    const header = (file: string) => {
+      const fd = openSync(join(csv, file), 'r');
+      try {
+        const buffer = Buffer.alloc(64 * 1024);
+        const bytes = readSync(fd, buffer, 0, buffer.length, 0);
+        return buffer.toString('utf8', 0, bytes).split('\n', 1)[0]!.split(',');
+      } finally {
+        closeSync(fd);
+      }
+    };
     const typeOf = (column: string) =>
       /_at$/.test(column) ? 'timestamptz' : ['amount', 'quantity', 'dispatch_days', 'score'].includes(column) ? 'integer' : 'text';
     const ddl = [...STREAMS, 'brands']
