@@ -114,7 +114,7 @@ export async function forecastAndStaff(warehouse: Warehouse, config: Config, cal
         severity: 'warning',
         title: `CS staffing short on ${day}`,
         detail: [
-          inquiries ? `${inquiries.agents_needed} agents needed for ${inquiries.inquiries} forecast inquiries, ${inquiries.agents_configured} configured` : '',
+          inquiries ? `${inquiries.agents_needed} agents needed for ${Math.round(inquiries.inquiries)} forecast inquiries, ${inquiries.agents_configured} configured` : '',
           phone.length > 0 ? `phones short in ${phone.length} hour(s), worst ${Math.max(...phone.map((h) => h.shortfall))} agent(s) at ${phone.sort((a, b) => b.shortfall - a.shortfall)[0]!.hour}` : '',
         ].filter(Boolean).join('; '),
         data: { day: inquiries ?? null, phone_hours: phone },
