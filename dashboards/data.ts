@@ -20,7 +20,7 @@ import type { RecommendationList } from '../metrics/recommendations/schema.ts';
 import type { Policy } from '../metrics/recommendations/policy.ts';
 import { onboardingChecklist } from '../metrics/onboarding/checklist.ts';
 import type { OnboardingChecklist } from '../metrics/onboarding/schema.ts';
-import { highestRates, rankRates, type RateRow, type ScorecardChartMetric } from './charts/scorecards.ts';
+import { highestRates, rankRates, rateRow, type RateRow, type ScorecardChartMetric } from './charts/scorecards.ts';
 
 /**
  * What pages and charts read, through the same functions as the JSON API, so a page never shows a number the API
@@ -124,15 +124,7 @@ export async function loadHighestRates(
 ): Promise<RateRow[]> {
   const only = brandScopeOf(viewer);
   const stored = await ctx.pool.use((connection) => storedRates(ctx.warehouse, dates, metric, { only, connection }));
-  if (stored.length > 0) {
-    const rows: RateRow[] = [];
-    for (const { brand_id, name, rate } of stored) {
-      if (rate.value === null || rate.wilson_low === null || rate.wilson_high === null) continue;
-      const brand = name ? `${name} (${brand_id})` : brand_id;
-      rows.push({ brand, value: rate.value, low: rate.wilson_low, high: rate.wilson_high, numerator: rate.numerator, denominator: rate.denominator });
-    }
-    return rankRates(rows, n);
-  }
+  if (stored.length > 0) return rankRates(stored.map(({ brand_id, name, rate }) => rateRow(brand_id, name, rate)), n);
   const { scorecards } = await loadScorecards(ctx, viewer, dates, { offset: 0, limit: Number.MAX_SAFE_INTEGER });
   return highestRates(scorecards, metric, n);
 }

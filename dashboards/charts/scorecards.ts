@@ -1,5 +1,5 @@
 import type { Labeller } from '../i18n.ts';
-import type { Scorecard } from '../../metrics/scorecards/schema.ts';
+import type { RateMetric, Scorecard } from '../../metrics/scorecards/schema.ts';
 import { emptyChart, frame, type ChartSpec } from './spec.ts';
 
 /** Rate metrics the scorecards chart can show. */
@@ -24,18 +24,19 @@ export interface RateRow {
 
 /** The `n` brands with the highest value of a rate (ties by volume), each with its 95% Wilson interval. */
 export function highestRates(scorecards: readonly Scorecard[], metric: ScorecardChartMetric, n: number): RateRow[] {
-  const rows: RateRow[] = [];
-  for (const card of scorecards) {
-    const rate = card.metrics[metric];
-    if (rate.value === null || rate.wilson_low === null || rate.wilson_high === null) continue;
-    const brand = card.brand.name ? `${card.brand.name} (${card.brand_id})` : card.brand_id;
-    rows.push({ brand, value: rate.value, low: rate.wilson_low, high: rate.wilson_high, numerator: rate.numerator, denominator: rate.denominator });
-  }
-  return rankRates(rows, n);
+  return rankRates(scorecards.map((card) => rateRow(card.brand_id, card.brand.name, card.metrics[metric])), n);
+}
+
+/** A brand's rate as the chart draws it, or null when it has no value or interval (an empty denominator). */
+export function rateRow(brandId: string, name: string | null, rate: RateMetric): RateRow | null {
+  if (rate.value === null || rate.wilson_low === null || rate.wilson_high === null) return null;
+  const brand = name ? `${name} (${brandId})` : brandId;
+  return { brand, value: rate.value, low: rate.wilson_low, high: rate.wilson_high, numerator: rate.numerator, denominator: rate.denominator };
 }
 
 /** The `n` highest rates, ties by volume, then by name. */
-export function rankRates(rows: RateRow[], n: number): RateRow[] {
+export function rankRates(candidates: readonly (RateRow | null)[], n: number): RateRow[] {
+  const rows = candidates.filter((row): row is RateRow => row !== null);
   rows.sort((a, b) => b.value - a.value || b.denominator - a.denominator || a.brand.localeCompare(b.brand));
   return rows.slice(0, n);
 }
