@@ -72,6 +72,24 @@ function loadDates(ctx: DashboardContext, query: WindowPickerQuery): { from: str
   return { from, to };
 }
 
+/** A measure per day in the picked window continued by its forecast of the next 28 days. */
+function forecastChart(measure: 'orders_placed' | 'inquiries_opened', title: string, what: string) {
+  return chart({
+    description: `${what} per day in the picked window continued by the forecast of the next 28 days, with its prediction band`,
+    access: 'GET /api/staffing',
+    query: LoadWindowQuery,
+    build: (ctx, _viewer, query) =>
+      withForecast(title, async () => {
+        const staffing = await loadStaffing(ctx);
+        return loadVolumeChart(await loadLoad(ctx, loadDates(ctx, query), 'day'), {
+          measure,
+          forecast: measure === 'orders_placed' ? staffing.forecast.orders : staffing.forecast.inquiries,
+          interval: staffing.forecast.interval,
+        });
+      }),
+  });
+}
+
 export const CHARTS = {
   'scorecard-rates': chart({
     description: 'One rate across brands: the highest 15 with their 95% intervals',
@@ -169,34 +187,8 @@ export const CHARTS = {
     query: LoadWindowQuery,
     build: async (ctx, _viewer, query) => selfServiceChart(await loadLoad(ctx, loadDates(ctx, query), 'day')),
   }),
-  'forecast-orders': chart({
-    description: 'Orders per day in the picked window continued by the forecast of the next 28 days, with its prediction band',
-    access: 'GET /api/staffing',
-    query: LoadWindowQuery,
-    build: (ctx, _viewer, query) =>
-      withForecast('Orders placed per day', async () => {
-        const staffing = await loadStaffing(ctx);
-        return loadVolumeChart(await loadLoad(ctx, loadDates(ctx, query), 'day'), {
-          measure: 'orders_placed',
-          forecast: staffing.forecast.orders,
-          interval: staffing.forecast.interval,
-        });
-      }),
-  }),
-  'forecast-inquiries': chart({
-    description: 'Inquiries per day in the picked window continued by the forecast of the next 28 days, with its prediction band',
-    access: 'GET /api/staffing',
-    query: LoadWindowQuery,
-    build: (ctx, _viewer, query) =>
-      withForecast('Inquiries opened per day', async () => {
-        const staffing = await loadStaffing(ctx);
-        return loadVolumeChart(await loadLoad(ctx, loadDates(ctx, query), 'day'), {
-          measure: 'inquiries_opened',
-          forecast: staffing.forecast.inquiries,
-          interval: staffing.forecast.interval,
-        });
-      }),
-  }),
+  'forecast-orders': forecastChart('orders_placed', 'Orders placed per day', 'Orders'),
+  'forecast-inquiries': forecastChart('inquiries_opened', 'Inquiries opened per day', 'Inquiries'),
   'staffing-agents': chart({
     description: 'CS agents needed per business day of the next 28 days against the configured headcount',
     access: 'GET /api/staffing',
