@@ -30,7 +30,6 @@ export const ChartQuerySchema = WindowPickerQuery.extend({
   weeks: Weeks.describe('Weeks of a weekly trend chart (2–52, default 12)'),
   lang: z.enum(LANGUAGES).optional().describe('Language of titles and labels (default en)'),
 });
-export type ChartQuery = z.infer<typeof ChartQuerySchema>;
 
 export interface ChartDefinition<Q> {
   /** What the chart shows, for the registry's listing. */
