@@ -28,8 +28,6 @@ const SOURCES: Record<string, { file: string; contentType: string; transform?: (
   'dashboard.css': { file: join(HERE, 'assets/dashboard.css'), contentType: 'text/css; charset=utf-8' },
 };
 
-export const ASSET_NAMES = Object.keys(SOURCES);
-
 /** The ES module's one import and one export, rewritten for a classic script; fails loudly if the build changes. */
 export function interpreterAsScript(source: string): string {
   const importLine = /^import \{ ([\w, ]+) \} from 'vega-util';$/m;

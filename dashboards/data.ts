@@ -147,14 +147,17 @@ export interface JobsData {
   quarantine: QuarantineGroup[];
 }
 
+/** The jobs page and its two charts read the same history: once per request. */
 export async function loadJobs(ctx: DashboardContext): Promise<JobsData> {
-  const runs = await recentJobRuns(ctx.warehouse);
-  return ctx.pool.use(async (connection) => ({
-    runs,
-    files: await recentIngestedFiles(ctx.warehouse, 50, connection),
-    requests: await recentIngestRequests(ctx.warehouse, 50, connection),
-    quarantine: await ctx.warehouse.all<QuarantineGroup>(QUARANTINE_EXAMPLES_SQL, { limit: 30 }, connection),
-  }));
+  return memoised(ctx, 'jobs', async () => {
+    const runs = await recentJobRuns(ctx.warehouse);
+    return ctx.pool.use(async (connection) => ({
+      runs,
+      files: await recentIngestedFiles(ctx.warehouse, 50, connection),
+      requests: await recentIngestRequests(ctx.warehouse, 50, connection),
+      quarantine: await ctx.warehouse.all<QuarantineGroup>(QUARANTINE_EXAMPLES_SQL, { limit: 30 }, connection),
+    }));
+  });
 }
 
 /** The query that picks the same window again (for links and charts). */

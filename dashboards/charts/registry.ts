@@ -30,7 +30,6 @@ export const ChartQuerySchema = WindowPickerQuery.extend({
   weeks: Weeks.describe('Weeks of a weekly trend chart (2–52, default 12)'),
   lang: z.enum(LANGUAGES).optional().describe('Language of titles and labels (default en)'),
 });
-export type ChartQuery = z.infer<typeof ChartQuerySchema>;
 
 export interface ChartDefinition<Q> {
   /** What the chart shows, for the registry's listing. */
@@ -70,6 +69,24 @@ async function withForecast(title: string, build: () => Promise<ChartSpec>): Pro
 function loadDates(ctx: DashboardContext, query: WindowPickerQuery): { from: string; to: string } {
   const { from, to } = pickedWindow(ctx, query);
   return { from, to };
+}
+
+/** A measure per day in the picked window continued by its forecast of the next 28 days. */
+function forecastChart(measure: 'orders_placed' | 'inquiries_opened', title: string, what: string) {
+  return chart({
+    description: `${what} per day in the picked window continued by the forecast of the next 28 days, with its prediction band`,
+    access: 'GET /api/staffing',
+    query: LoadWindowQuery,
+    build: (ctx, _viewer, query) =>
+      withForecast(title, async () => {
+        const staffing = await loadStaffing(ctx);
+        return loadVolumeChart(await loadLoad(ctx, loadDates(ctx, query), 'day'), {
+          measure,
+          forecast: measure === 'orders_placed' ? staffing.forecast.orders : staffing.forecast.inquiries,
+          interval: staffing.forecast.interval,
+        });
+      }),
+  });
 }
 
 export const CHARTS = {
@@ -169,34 +186,8 @@ export const CHARTS = {
     query: LoadWindowQuery,
     build: async (ctx, _viewer, query) => selfServiceChart(await loadLoad(ctx, loadDates(ctx, query), 'day')),
   }),
-  'forecast-orders': chart({
-    description: 'Orders per day in the picked window continued by the forecast of the next 28 days, with its prediction band',
-    access: 'GET /api/staffing',
-    query: LoadWindowQuery,
-    build: (ctx, _viewer, query) =>
-      withForecast('Orders placed per day', async () => {
-        const staffing = await loadStaffing(ctx);
-        return loadVolumeChart(await loadLoad(ctx, loadDates(ctx, query), 'day'), {
-          measure: 'orders_placed',
-          forecast: staffing.forecast.orders,
-          interval: staffing.forecast.interval,
-        });
-      }),
-  }),
-  'forecast-inquiries': chart({
-    description: 'Inquiries per day in the picked window continued by the forecast of the next 28 days, with its prediction band',
-    access: 'GET /api/staffing',
-    query: LoadWindowQuery,
-    build: (ctx, _viewer, query) =>
-      withForecast('Inquiries opened per day', async () => {
-        const staffing = await loadStaffing(ctx);
-        return loadVolumeChart(await loadLoad(ctx, loadDates(ctx, query), 'day'), {
-          measure: 'inquiries_opened',
-          forecast: staffing.forecast.inquiries,
-          interval: staffing.forecast.interval,
-        });
-      }),
-  }),
+  'forecast-orders': forecastChart('orders_placed', 'Orders placed per day', 'Orders'),
+  'forecast-inquiries': forecastChart('inquiries_opened', 'Inquiries opened per day', 'Inquiries'),
   'staffing-agents': chart({
     description: 'CS agents needed per business day of the next 28 days against the configured headcount',
     access: 'GET /api/staffing',

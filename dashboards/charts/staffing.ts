@@ -5,6 +5,16 @@ import type { Staffing } from '../../metrics/staffing/staffing.ts';
 
 const WIDTH = 900;
 
+/** Both charts: one column per date of the forecast window, and the date first in the tooltip. */
+const DAY_AXIS = {
+  field: 't',
+  type: 'ordinal' as const,
+  title: null,
+  timeUnit: 'utcyearmonthdate' as const,
+  axis: { format: '%a %m-%d', labelAngle: -50 },
+};
+const DATE_TOOLTIP = { field: 't', type: 'temporal' as const, title: 'date', format: '%Y-%m-%d (%a)', formatType: 'utc' };
+
 /**
  * Agents needed per business day (bars: actual days grey-blue, forecast days purple, with a tick at the need for
  * the upper end of the forecast's interval) against the configured headcount (red rule); shortfalls labelled.
@@ -23,13 +33,7 @@ export function agentsNeededChart(staffing: Staffing): TopLevelSpec {
       hours: Math.round(d.workload_hours * 10) / 10,
     }));
   const s = staffing.settings;
-  const x = {
-    field: 't',
-    type: 'ordinal' as const,
-    title: null,
-    timeUnit: 'utcyearmonthdate' as const,
-    axis: { format: '%a %m-%d', labelAngle: -50 },
-  };
+  const x = DAY_AXIS;
   const y = { type: 'quantitative' as const, title: 'agents' };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
@@ -49,7 +53,7 @@ export function agentsNeededChart(staffing: Staffing): TopLevelSpec {
           y: { ...y, field: 'needed' },
           color: { field: 'source', type: 'nominal', title: null, scale: { domain: ['actual', 'forecast'], range: ['#64748b', '#7c3aed'] } },
           tooltip: [
-            { field: 't', type: 'temporal', title: 'date', format: '%Y-%m-%d (%a)', formatType: 'utc' },
+            DATE_TOOLTIP,
             { field: 'source' },
             { field: 'inquiries', type: 'quantitative', title: 'inquiries to answer' },
             { field: 'hours', type: 'quantitative', title: 'workload (h)' },
@@ -83,13 +87,7 @@ export function phoneAgentsChart(staffing: Staffing): TopLevelSpec {
     service_level: h.service_level,
     short: h.shortfall > 0,
   }));
-  const x = {
-    field: 't',
-    type: 'ordinal' as const,
-    title: null,
-    timeUnit: 'utcyearmonthdate' as const,
-    axis: { format: '%a %m-%d', labelAngle: -50 },
-  };
+  const x = DAY_AXIS;
   const y = { field: 'hour', type: 'ordinal' as const, title: 'hour', sort: 'ascending' as const };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
@@ -116,7 +114,7 @@ export function phoneAgentsChart(staffing: Staffing): TopLevelSpec {
             legend: { format: 'd', tickMinStep: 1 },
           },
           tooltip: [
-            { field: 't', type: 'temporal', title: 'date', format: '%Y-%m-%d (%a)', formatType: 'utc' },
+            DATE_TOOLTIP,
             { field: 'hour' },
             { field: 'calls', type: 'quantitative', title: 'expected calls' },
             { field: 'erlangs', type: 'quantitative', title: 'Erlangs' },

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { OutboxMessage } from '../../pipelines/delivery/outbox.ts';
-import { loadDeliveries, loadJobs } from '../data.ts';
+import { loadDeliveries, loadJobs, type JobsData } from '../data.ts';
 import { viewerMay } from './load.ts';
 import type { LabelKey } from '../i18n.ts';
 import { formatInstant, html, type Html } from './html.ts';
@@ -53,29 +53,9 @@ ${table(t, 'dead-letters', [...DELIVERY_COLUMNS, ...(mayRetry ? (['jobs.retry'] 
     : []),
 ]), t('jobs.none'))}
 <h2>${t('jobs.files')}</h2>
-${table(t, 'ingested-files', ['col.path', 'col.stream', 'col.finished_at', 'col.outcome', 'col.rows_accepted', 'col.rows_duplicate', 'col.rows_rejected', 'col.quarantined', 'col.error'], jobs.files.map((file) => [
-  file.path,
-  file.stream ?? '',
-  when(file.finished_at),
-  outcome(file.outcome),
-  num(file.rows_accepted),
-  num(file.rows_duplicate),
-  num(file.rows_rejected),
-  num(file.quarantined),
-  file.error ?? '',
-]), t('jobs.none'))}
+${table(t, 'ingested-files', ['col.path', ...BATCH_COLUMNS], jobs.files.map((file) => [file.path, ...batchCells(file, when, num)]), t('jobs.none'))}
 <h2>${t('jobs.requests')}</h2>
-${table(t, 'ingest-requests', ['col.request_id', 'col.stream', 'col.finished_at', 'col.outcome', 'col.rows_accepted', 'col.rows_duplicate', 'col.rows_rejected', 'col.quarantined', 'col.error'], jobs.requests.map((request) => [
-  request.request_id,
-  request.stream,
-  when(request.finished_at),
-  outcome(request.outcome),
-  num(request.rows_accepted),
-  num(request.rows_duplicate),
-  num(request.rows_rejected),
-  num(request.quarantined),
-  request.error ?? '',
-]), t('jobs.none'))}
+${table(t, 'ingest-requests', ['col.request_id', ...BATCH_COLUMNS], jobs.requests.map((request) => [request.request_id, ...batchCells(request, when, num)]), t('jobs.none'))}
 <h2>${t('jobs.quarantine')}</h2>
 ${table(t, 'quarantine', ['col.stream', 'col.field', 'col.reason', 'col.count', 'col.finished_at', 'col.source', 'col.example'], jobs.quarantine.map((group) => [
   group.stream,
@@ -89,6 +69,26 @@ ${table(t, 'quarantine', ['col.stream', 'col.field', 'col.reason', 'col.count', 
     };
   },
 });
+
+/** The columns that ingested files and ingest requests share, after the file's path or the request's id. */
+const BATCH_COLUMNS = ['col.stream', 'col.finished_at', 'col.outcome', 'col.rows_accepted', 'col.rows_duplicate', 'col.rows_rejected', 'col.quarantined', 'col.error'] as const;
+
+function batchCells(
+  batch: JobsData['files'][number] | JobsData['requests'][number],
+  when: (iso: string | null) => string,
+  num: (n: number | null) => string,
+): (string | Html)[] {
+  return [
+    batch.stream ?? '',
+    when(batch.finished_at),
+    outcome(batch.outcome),
+    num(batch.rows_accepted),
+    num(batch.rows_duplicate),
+    num(batch.rows_rejected),
+    num(batch.quarantined),
+    batch.error ?? '',
+  ];
+}
 
 const DELIVERY_COLUMNS = ['col.message_id', 'col.kind', 'col.brand', 'col.status', 'col.attempts', 'col.created_at', 'col.delivered_at', 'col.error'] as const;
 
