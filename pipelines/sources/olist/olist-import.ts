@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Warehouse } from '../../warehouse/database.ts';
-import { ingestFiles, type FileIngestResult } from '../file-ingest.ts';
+import { firstLine, ingestFiles, type FileIngestResult } from '../file-ingest.ts';
 
 /**
  * Importer of the public Olist dataset (Brazilian E-Commerce Public Dataset by Olist): the CSVs are read and
@@ -161,10 +161,6 @@ async function stageCsv(connection: DuckDBConnection, table: string, path: strin
 // COPY's target must be a constant: quoted as a literal, never spliced raw.
 function sqlLiteral(value: string): string {
   return `'${value.replaceAll("'", "''")}'`;
-}
-
-function firstLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!.slice(0, 300);
 }
 
 function listFiles(): string {
