@@ -4,6 +4,9 @@ import { join } from 'node:path';
 
 const FILE = 'BENCHMARKS.md';
 
+/** Progress of a bench script: on stderr, so that its stdout stays clean. */
+export const log = (message: string) => process.stderr.write(`${message}\n`);
+
 /** The machine a figure was measured on, printed beside every section. */
 export function machineLine(): string {
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
