@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { tableFromArrays, tableToIPC } from 'apache-arrow';
-import { commandLine, fmt, machineLine, peakRssMiB, periodStartEndingYesterday, recordResults, table, watchMemory, writeSection } from './report.ts';
+import { commandLine, fmt, log, machineLine, peakRssMiB, periodStartEndingYesterday, recordResults, table, watchMemory, writeSection } from './report.ts';
 
 /**
  * The HTTP API on a large database: read throughput and latency at 50 concurrent connections (autocannon) with
@@ -23,7 +23,6 @@ const { values } = parseArgs({
     'dry-run': { type: 'boolean', default: false },
   },
 });
-const log = (message: string) => process.stderr.write(`${message}\n`);
 const cli = resolve('bin/brandscore.js');
 const work = mkdtempSync(join(tmpdir(), 'brandscore-bench-api-'));
 const seconds = Number(values.seconds);

@@ -7,7 +7,7 @@ import { addDays } from '../metrics/calendar/zoned-time.ts';
 import { resolveWindow } from '../metrics/scorecards/scorecards.ts';
 import { Warehouse } from '../pipelines/warehouse/database.ts';
 import { brandscoreFigures, differences, exportCsv, javascriptPass, postgresPass, totals } from './baselines.ts';
-import { commandLine, fmt, machineLine, readResults, recordResults, table, writeSection } from './report.ts';
+import { commandLine, fmt, log, machineLine, readResults, recordResults, table, writeSection } from './report.ts';
 
 /**
  * Baselines a user might pick instead of brandscore, on the same events: the late-dispatch and SLA figures of
@@ -30,7 +30,6 @@ const { values } = parseArgs({
   },
 });
 if (!values.data || !values.db || !values.to) throw new Error('usage: baseline.ts --data DIR --db FILE --to DATE [--days 28]');
-const log = (message: string) => process.stderr.write(`${message}\n`);
 const work = mkdtempSync(join(tmpdir(), 'brandscore-bench-baseline-'));
 const csv = join(work, 'csv');
 mkdirSync(csv);

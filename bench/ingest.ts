@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ingestFile } from '../pipelines/sources/file-ingest.ts';
 import { Warehouse } from '../pipelines/warehouse/database.ts';
-import { commandLine, fmt, machineLine, recordResults, table, writeSection } from './report.ts';
+import { commandLine, fmt, log, machineLine, recordResults, table, writeSection } from './report.ts';
 
 /**
  * Ingest speed against DuckDB's own raw load of the same files, in one run: the ratio is the figure that
@@ -14,7 +14,6 @@ import { commandLine, fmt, machineLine, recordResults, table, writeSection } fro
 const { values } = parseArgs({ options: { events: { type: 'string', default: '5000000' }, 'dry-run': { type: 'boolean', default: false } } });
 const events = Number(values.events);
 const dir = mkdtempSync(join(tmpdir(), 'brandscore-bench-ingest-'));
-const log = (message: string) => process.stderr.write(`${message}\n`);
 
 async function writeFiles() {
   const instance = await DuckDBInstance.create(':memory:');

@@ -8,7 +8,7 @@ import { refresh } from '../metrics/refresh.ts';
 import { parseConfig } from '../pipelines/config.ts';
 import { importOlist } from '../pipelines/sources/olist/olist-import.ts';
 import { Warehouse } from '../pipelines/warehouse/database.ts';
-import { fmt, machineLine, table, writeSection } from './report.ts';
+import { fmt, log, machineLine, table, writeSection } from './report.ts';
 
 /**
  * Import of the Olist dataset: `npx tsx bench/olist.ts [--dir DIR] [--scale N] [--dry-run]`. Times `importOlist`
@@ -25,7 +25,6 @@ const { values } = parseArgs({
     'dry-run': { type: 'boolean', default: false },
   },
 });
-const log = (message: string) => process.stderr.write(`${message}\n`);
 const work = mkdtempSync(join(tmpdir(), 'brandscore-bench-olist-'));
 const CONFIG = parseConfig({ calendar: { timeZone: 'America/Sao_Paulo', koreanHolidays: false }, sourceTimeZone: 'America/Sao_Paulo' });
 // After the data ends, so that every deadline is judged.

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { EVENT_STREAMS } from '../pipelines/contracts/index.ts';
-import { commandLine, fmt, machineLine, periodStartEndingYesterday, recordResults, table, writeSection } from './report.ts';
+import { commandLine, fmt, log, machineLine, periodStartEndingYesterday, recordResults, table, writeSection } from './report.ts';
 
 /**
  * The pipeline at scale, each phase a real CLI process measured with /usr/bin/time (wall time and peak RSS):
@@ -28,7 +28,6 @@ const orders = Number(values.orders);
 const work = mkdtempSync(join(tmpdir(), 'brandscore-bench-pipeline-'));
 const cli = resolve('bin/brandscore.js');
 const db = join(work, 'bench.duckdb');
-const log = (message: string) => process.stderr.write(`${message}\n`);
 
 interface Phase {
   seconds: number;

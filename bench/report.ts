@@ -4,6 +4,9 @@ import { join } from 'node:path';
 
 const FILE = 'BENCHMARKS.md';
 
+/** Progress of a bench script: on stderr, so that its stdout stays clean. */
+export const log = (message: string) => process.stderr.write(`${message}\n`);
+
 /** The machine a figure was measured on, printed beside every section. */
 export function machineLine(): string {
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
@@ -64,25 +67,21 @@ export function readResults<T>(dir: string, name: string): T | undefined {
   return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as T) : undefined;
 }
 
-/** Peak resident memory so far of a process of ours (VmHWM), in MiB; 0 when it has gone. */
-export function peakRssMiB(pid: number): number {
+/** One kB figure of /proc/PID/status, in MiB; 0 when the process has gone. */
+function statusMiB(pid: number, field: 'VmHWM' | 'VmRSS'): number {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
+    return Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) / 1024;
   } catch {
     return 0;
   }
 }
 
+/** Peak resident memory so far of a process of ours (VmHWM), in MiB; 0 when it has gone. */
+export const peakRssMiB = (pid: number) => statusMiB(pid, 'VmHWM');
+
 /** Resident memory now of a process, in MiB; 0 when it has gone. */
-export function rssMiB(pid: number): number {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
-  } catch {
-    return 0;
-  }
-}
+const rssMiB = (pid: number) => statusMiB(pid, 'VmRSS');
 
 /**
  * Measures one phase's peak resident memory of a process: resets the kernel's high-water mark (writing 5 to

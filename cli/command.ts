@@ -1,4 +1,5 @@
 import type { ParseArgsConfig } from 'node:util';
+import { DEFAULT_DB_PATH, Warehouse } from '../pipelines/warehouse/database.ts';
 
 /** One CLI command. `run` returns the exit code; errors it throws become one line on stderr and exit 1. */
 export interface Command {
@@ -21,4 +22,9 @@ export const COMMON_OPTIONS = {
 /** Progress goes to stderr so that stdout stays clean for --json and pipes. */
 export function progress(message: string): void {
   process.stderr.write(`${message}\n`);
+}
+
+/** The warehouse at --db, or at the default path. */
+export function openWarehouse(values: { db?: string | boolean | string[] }): Promise<Warehouse> {
+  return Warehouse.open((values.db as string | undefined) ?? DEFAULT_DB_PATH);
 }

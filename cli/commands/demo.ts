@@ -1,6 +1,5 @@
 import { loadConfig } from '../../pipelines/config.ts';
-import { DEFAULT_DB_PATH, Warehouse } from '../../pipelines/warehouse/database.ts';
-import { progress, type Command } from '../command.ts';
+import { openWarehouse, progress, type Command } from '../command.ts';
 import { runDemo } from '../demo.ts';
 
 export const demoCommand: Command = {
@@ -11,7 +10,7 @@ export const demoCommand: Command = {
   async run({ values }) {
     const config = loadConfig(values.config as string | undefined);
     const number = (name: string) => (values[name] === undefined ? undefined : Number(values[name]));
-    const warehouse = await Warehouse.open((values.db as string | undefined) ?? DEFAULT_DB_PATH);
+    const warehouse = await openWarehouse(values);
     try {
       const result = await runDemo(warehouse, config, { days: number('days'), brands: number('brands'), seed: number('seed'), progress });
       console.log(

@@ -4,8 +4,7 @@ import { refresh } from '../../metrics/refresh.ts';
 import { loadConfig } from '../../pipelines/config.ts';
 import { deliverUntilSettled } from '../../pipelines/delivery/deliver.ts';
 import { resolveDeliverySettings, webhookForLogs } from '../../pipelines/delivery/settings.ts';
-import { DEFAULT_DB_PATH, Warehouse } from '../../pipelines/warehouse/database.ts';
-import { progress, type Command } from '../command.ts';
+import { openWarehouse, progress, type Command } from '../command.ts';
 
 export const digestCommand: Command = {
   name: 'digest',
@@ -18,7 +17,7 @@ export const digestCommand: Command = {
     const settings = resolveDeliverySettings(config.delivery, config.calendar.timeZone);
     const now = new Date();
     const date = (values.date as string | undefined) ?? calendar.localDateOf(now);
-    const warehouse = await Warehouse.open((values.db as string | undefined) ?? DEFAULT_DB_PATH);
+    const warehouse = await openWarehouse(values);
     try {
       progress('refreshing facts…');
       await refresh(warehouse, { now, calendar });

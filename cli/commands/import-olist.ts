@@ -1,7 +1,6 @@
 import { checkOlistFolder, importOlist, OLIST_TIME_ZONE } from '../../pipelines/sources/olist/olist-import.ts';
 import { loadConfig } from '../../pipelines/config.ts';
-import { DEFAULT_DB_PATH, Warehouse } from '../../pipelines/warehouse/database.ts';
-import { progress, type Command } from '../command.ts';
+import { openWarehouse, progress, type Command } from '../command.ts';
 
 export const importOlistCommand: Command = {
   name: 'import-olist',
@@ -20,7 +19,7 @@ export const importOlistCommand: Command = {
       throw new Error(`unknown time zone '${timeZone}'`);
     }
     checkOlistFolder(dir);
-    const warehouse = await Warehouse.open((values.db as string | undefined) ?? DEFAULT_DB_PATH);
+    const warehouse = await openWarehouse(values);
     try {
       const result = await importOlist(warehouse, dir, { timeZone, outDir: values.out as string | undefined, onProgress: progress });
       let failed = 0;

@@ -1,8 +1,7 @@
 import { loadConfig } from '../../pipelines/config.ts';
 import { ingestFiles } from '../../pipelines/sources/file-ingest.ts';
 import { summariseIngest } from '../../pipelines/sources/inbox.ts';
-import { DEFAULT_DB_PATH, Warehouse } from '../../pipelines/warehouse/database.ts';
-import { progress, type Command } from '../command.ts';
+import { openWarehouse, progress, type Command } from '../command.ts';
 
 export const ingestCommand: Command = {
   name: 'ingest',
@@ -13,7 +12,7 @@ export const ingestCommand: Command = {
   async run({ values, positionals }) {
     if (positionals.length === 0) throw new Error('ingest needs at least one file or folder');
     const config = loadConfig(values.config as string | undefined);
-    const warehouse = await Warehouse.open((values.db as string | undefined) ?? DEFAULT_DB_PATH);
+    const warehouse = await openWarehouse(values);
     try {
       const results = await ingestFiles(warehouse, positionals, {
         sourceTimeZone: (values.tz as string | undefined) ?? config.sourceTimeZone,

@@ -3,8 +3,7 @@ import { onboardingChecklist } from '../../metrics/onboarding/checklist.ts';
 import type { OnboardingChecklist } from '../../metrics/onboarding/schema.ts';
 import { loadPolicy } from '../../metrics/recommendations/policy.ts';
 import { loadConfig } from '../../pipelines/config.ts';
-import { DEFAULT_DB_PATH, Warehouse } from '../../pipelines/warehouse/database.ts';
-import type { Command } from '../command.ts';
+import { openWarehouse, type Command } from '../command.ts';
 
 export const onboardingCommand: Command = {
   name: 'onboarding',
@@ -18,7 +17,7 @@ export const onboardingCommand: Command = {
     const config = loadConfig(values.config as string | undefined);
     const policy = loadPolicy(config.policy, { required: config.policy !== undefined });
     const calendar = new BusinessCalendar(config.calendar);
-    const warehouse = await Warehouse.open((values.db as string | undefined) ?? DEFAULT_DB_PATH);
+    const warehouse = await openWarehouse(values);
     try {
       const asOfDate = values['as-of'] as string | undefined;
       const checklist = await onboardingChecklist(warehouse, brandId, { now: new Date(), calendar, policy, asOfDate });

@@ -5,8 +5,7 @@ import { loadPolicy } from '../../metrics/recommendations/policy.ts';
 import type { RecommendationList } from '../../metrics/recommendations/schema.ts';
 import { refresh } from '../../metrics/refresh.ts';
 import { loadConfig } from '../../pipelines/config.ts';
-import { DEFAULT_DB_PATH, Warehouse } from '../../pipelines/warehouse/database.ts';
-import { progress, type Command } from '../command.ts';
+import { openWarehouse, progress, type Command } from '../command.ts';
 
 export const recommendCommand: Command = {
   name: 'recommend',
@@ -17,7 +16,7 @@ export const recommendCommand: Command = {
     const config = loadConfig(values.config as string | undefined);
     const policy = loadPolicy(config.policy, { required: config.policy !== undefined });
     const calendar = new BusinessCalendar(config.calendar, { onWarning: (message) => progress(`warning: ${message}`) });
-    const warehouse = await Warehouse.open((values.db as string | undefined) ?? DEFAULT_DB_PATH);
+    const warehouse = await openWarehouse(values);
     try {
       const now = new Date();
       const asOfDate = values['as-of'] as string | undefined;

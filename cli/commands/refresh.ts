@@ -1,8 +1,7 @@
 import { BusinessCalendar } from '../../metrics/calendar/calendar.ts';
 import { refresh } from '../../metrics/refresh.ts';
 import { loadConfig } from '../../pipelines/config.ts';
-import { DEFAULT_DB_PATH, Warehouse } from '../../pipelines/warehouse/database.ts';
-import { progress, type Command } from '../command.ts';
+import { openWarehouse, progress, type Command } from '../command.ts';
 
 export const refreshCommand: Command = {
   name: 'refresh',
@@ -11,7 +10,7 @@ export const refreshCommand: Command = {
   async run({ values }) {
     const config = loadConfig(values.config as string | undefined);
     const calendar = new BusinessCalendar(config.calendar, { onWarning: (message) => progress(`warning: ${message}`) });
-    const warehouse = await Warehouse.open((values.db as string | undefined) ?? DEFAULT_DB_PATH);
+    const warehouse = await openWarehouse(values);
     try {
       progress('refreshing facts, rollups and scorecards…');
       const result = await refresh(warehouse, { now: new Date(), calendar });

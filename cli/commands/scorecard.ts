@@ -2,8 +2,7 @@ import { BusinessCalendar } from '../../metrics/calendar/calendar.ts';
 import { RANKED_KEYS, type Metrics, type RankedKey, type Scorecard } from '../../metrics/scorecards/schema.ts';
 import { getScorecard } from '../../metrics/scorecards/scorecards.ts';
 import { loadConfig } from '../../pipelines/config.ts';
-import { DEFAULT_DB_PATH, Warehouse } from '../../pipelines/warehouse/database.ts';
-import type { Command } from '../command.ts';
+import { openWarehouse, type Command } from '../command.ts';
 
 export const scorecardCommand: Command = {
   name: 'scorecard',
@@ -16,7 +15,7 @@ export const scorecardCommand: Command = {
     if (!brandId || extra.length > 0) throw new Error('scorecard needs exactly one brand id');
     const config = loadConfig(values.config as string | undefined);
     const calendar = new BusinessCalendar(config.calendar);
-    const warehouse = await Warehouse.open((values.db as string | undefined) ?? DEFAULT_DB_PATH);
+    const warehouse = await openWarehouse(values);
     try {
       const scorecard = await getScorecard(
         warehouse,

@@ -1,6 +1,5 @@
 import { loadConfig } from '../../pipelines/config.ts';
-import { DEFAULT_DB_PATH, Warehouse } from '../../pipelines/warehouse/database.ts';
-import { progress, type Command } from '../command.ts';
+import { openWarehouse, progress, type Command } from '../command.ts';
 import { hasEvents, runDemo } from '../demo.ts';
 import { parseServeOptions, serveUntilSignal } from '../serve-runtime.ts';
 
@@ -14,7 +13,7 @@ function serving(name: string, summary: string, demoWhenEmpty: boolean): Command
     async run({ values }) {
       const config = loadConfig(values.config as string | undefined);
       const options = parseServeOptions(values);
-      const warehouse = await Warehouse.open((values.db as string | undefined) ?? DEFAULT_DB_PATH);
+      const warehouse = await openWarehouse(values);
       try {
         if (demoWhenEmpty && !(await hasEvents(warehouse))) {
           progress(`${warehouse.path} has no events yet: loading demo data (about ten seconds)`);

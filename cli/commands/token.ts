@@ -1,7 +1,6 @@
 import { Credentials, checkGrant } from '../../server/auth/credentials.ts';
 import { ROLES } from '../../server/auth/roles.ts';
-import { DEFAULT_DB_PATH, Warehouse } from '../../pipelines/warehouse/database.ts';
-import { progress, type Command } from '../command.ts';
+import { openWarehouse, progress, type Command } from '../command.ts';
 
 export const tokenCommand: Command = {
   name: 'token',
@@ -14,7 +13,7 @@ export const tokenCommand: Command = {
     if (typeof values.role !== 'string') throw new Error(`token create needs --role (${ROLES.join(', ')})`);
     // Checked before the database is opened, so a typo does not wait for (or fight over) the file.
     const grant = checkGrant({ role: values.role, brandId: values.brand as string | undefined });
-    const warehouse = await Warehouse.open((values.db as string | undefined) ?? DEFAULT_DB_PATH);
+    const warehouse = await openWarehouse(values);
     try {
       const token = await new Credentials(warehouse).createToken({ ...grant, label: values.label as string | undefined });
       progress(`created a ${grant.role}${grant.brandId ? ` token for brand ${grant.brandId}` : ' token'}; it is shown only now:`);

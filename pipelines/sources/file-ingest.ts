@@ -226,7 +226,7 @@ async function stageFile(connection: DuckDBConnection, request: LoadRequest): Pr
       // keeps its number and a malformed line is quarantined instead of failing the file.
       await runAllowingLongLines(connection, (lineSize) =>
         connection.run(
-          `CREATE OR REPLACE TEMP TABLE ${STAGE}_text AS SELECT line, coalesce(json_valid(line) AND starts_with(ltrim(line), '{'), false) AS _ok
+          `CREATE OR REPLACE TEMP TABLE ${STAGE}_text AS SELECT line, ${JSON_OBJECT_OK} AS _ok
            FROM read_csv($path, columns = {'line': 'VARCHAR'}, header = false, delim = E'\\x1F', quote = '', escape = '', auto_detect = false, strict_mode = false${lineSize})`,
           { path },
         ),
@@ -264,6 +264,9 @@ export async function stageJsonLines(
   );
   return Number(quarantined.getRowObjectsJS()[0]?.Count ?? 0);
 }
+
+/** `_ok` of a staged `line` for stageJsonLines: whether it is a JSON object (NDJSON files and request bodies alike). */
+export const JSON_OBJECT_OK = `coalesce(json_valid(line) AND starts_with(ltrim(line), '{'), false)`;
 
 /** `rawSource` for loadStaged after stageJsonLines: a rejected row is quarantined with its original line. */
 export const JSON_LINE_RAW_SOURCE = `(SELECT line FROM ${STAGE}_lines l WHERE l._line = c._line)`;
@@ -461,9 +464,14 @@ function moveInboxFile(path: string, inboxDir: string, result: FileIngestResult)
   return destination;
 }
 
+/** The first line of an error's message, at most `max` characters (DuckDB's messages run on over many lines). */
+export function firstLine(error: unknown, max = 300): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!.slice(0, max);
+}
+
 function describeError(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  const first = message.split('\n')[0]!.slice(0, 500);
+  const first = firstLine(error, 500);
   // DuckDB names the encoding problem only further down its multi-line message.
   return /not utf-8 encoded/i.test(message) ? `${first}: the file is not UTF-8 text (save it as UTF-8)` : first;
 }

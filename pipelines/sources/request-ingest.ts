@@ -2,7 +2,7 @@ import { BIGINT, DuckDBDataChunk, VARCHAR, type DuckDBConnection, type DuckDBVal
 import type { Stream } from '../contracts/index.ts';
 import type { Warehouse } from '../warehouse/database.ts';
 import { stageArrow } from './arrow-stage.ts';
-import { INGEST_LOCK, JSON_LINE_RAW_SOURCE, loadStaged, nextBatch, stageJsonLines } from './file-ingest.ts';
+import { INGEST_LOCK, JSON_LINE_RAW_SOURCE, JSON_OBJECT_OK, firstLine, loadStaged, nextBatch, stageJsonLines } from './file-ingest.ts';
 
 /**
  * Events pushed over HTTP (DESIGN §3, §7): one request body is one batch, validated by the same SQL as files
@@ -174,7 +174,7 @@ async function stageNdjsonLines(connection: DuckDBConnection, body: Uint8Array):
   }
   await connection.run(
     `CREATE OR REPLACE TEMP TABLE ${STAGE}_lines AS
-     SELECT _line, line, coalesce(json_valid(line) AND starts_with(ltrim(line), '{'), false) AS _ok FROM ${STAGE}_text`,
+     SELECT _line, line, ${JSON_OBJECT_OK} AS _ok FROM ${STAGE}_text`,
   );
 }
 
@@ -217,9 +217,4 @@ async function recordRequest(
       received_at: receivedAt.toISOString(),
     },
   );
-}
-
-function firstLine(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.split('\n')[0]!.slice(0, 300);
 }

@@ -3,7 +3,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Warehouse } from '../../warehouse/database.ts';
-import { ingestFiles, type FileIngestResult } from '../file-ingest.ts';
+import { firstLine, ingestFiles, type FileIngestResult } from '../file-ingest.ts';
+import { sqlString } from '../validation-sql.ts';
 
 /**
  * Importer of the public Olist dataset (Brazilian E-Commerce Public Dataset by Olist): the CSVs are read and
@@ -118,7 +119,8 @@ async function writeEventFiles(warehouse: Warehouse, dir: string, outDir: string
     for (const { stream, sql: file } of OUTPUTS) {
       const path = join(outDir, `${stream}-olist.parquet`);
       const query = sql(file).trim().replace(/;$/, '');
-      const copied = await connection.runAndReadAll(`COPY (${query}) TO ${sqlLiteral(path)} (FORMAT parquet)`);
+      // COPY's target must be a constant: quoted as a literal, never spliced raw.
+      const copied = await connection.runAndReadAll(`COPY (${query}) TO ${sqlString(path)} (FORMAT parquet)`);
       written[stream] = Number(copied.getRowObjectsJS()[0]?.Count ?? 0);
       progress(`wrote ${written[stream].toLocaleString('en-US')} ${stream} rows to ${path}`);
       paths.push(path);
@@ -156,15 +158,6 @@ async function stageCsv(connection: DuckDBConnection, table: string, path: strin
   const missing = columns.filter((column) => !present.has(column));
   if (missing.length > 0) throw new OlistImportError(`${path}: missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`);
   return Number((await connection.runAndReadAll(`SELECT count(*) AS n FROM ${table}`)).getRowObjectsJS()[0]?.n ?? 0);
-}
-
-// COPY's target must be a constant: quoted as a literal, never spliced raw.
-function sqlLiteral(value: string): string {
-  return `'${value.replaceAll("'", "''")}'`;
-}
-
-function firstLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!.slice(0, 300);
 }
 
 function listFiles(): string {
