@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { BusinessCalendar } from '../metrics/calendar/calendar.ts';
 import { addDays, isoWeekday } from '../metrics/calendar/zoned-time.ts';
 import { evaluateRecommendations } from '../metrics/recommendations/evaluate.ts';
-import { loadPolicy } from '../metrics/recommendations/policy.ts';
+import { policyOfConfig } from '../metrics/recommendations/policy.ts';
 import { refresh, type RefreshResult } from '../metrics/refresh.ts';
 import type { Config } from '../pipelines/config.ts';
 import { generateMarketplace } from '../pipelines/simulator/generate.ts';
@@ -64,7 +64,7 @@ export async function runDemo(warehouse: Warehouse, config: Config, options: Dem
   if (options.recommendations ?? true) {
     // The recommendations queue of a new installation would stay empty until Monday 06:00: evaluate the last two
     // Mondays, so the two-consecutive-evaluations rule of delisting can show as well.
-    const policy = loadPolicy(config.policy, { required: config.policy !== undefined });
+    const policy = policyOfConfig(config);
     const lastMonday = addDays(today, -((isoWeekday(today) + 6) % 7));
     for (const asOfDate of [addDays(lastMonday, -7), lastMonday]) {
       const evaluation = await evaluateRecommendations(warehouse, { now, calendar, policy, asOfDate, triggeredBy: 'demo' });

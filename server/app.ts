@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { BusinessCalendar } from '../metrics/calendar/calendar.ts';
-import { loadPolicy, type Policy } from '../metrics/recommendations/policy.ts';
+import { policyOfConfig, type Policy } from '../metrics/recommendations/policy.ts';
 import { parseConfig, type Config } from '../pipelines/config.ts';
 import type { Warehouse } from '../pipelines/warehouse/database.ts';
 import { installAuthentication } from './auth/authenticate.ts';
@@ -90,7 +90,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerBrandRoutes(app, services);
   registerIngestRoutes(app, services);
   registerJobRoutes(app, services);
-  const policy = options.policy ?? loadPolicy(config.policy, { required: config.policy !== undefined });
+  const policy = options.policy ?? policyOfConfig(config);
   registerRecommendationRoutes(app, services, policy);
   registerLoadRoutes(app, services);
   registerDigestRoutes(app, services);

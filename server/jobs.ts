@@ -1,6 +1,6 @@
 import { BusinessCalendar } from '../metrics/calendar/calendar.ts';
 import { evaluateRecommendations } from '../metrics/recommendations/evaluate.ts';
-import { loadPolicy } from '../metrics/recommendations/policy.ts';
+import { policyOfConfig } from '../metrics/recommendations/policy.ts';
 import { addDays } from '../metrics/calendar/zoned-time.ts';
 import { ForecastUnavailableError } from '../metrics/forecast/forecast.ts';
 import { refresh } from '../metrics/refresh.ts';
@@ -55,7 +55,7 @@ export function defineJobs(warehouse: Warehouse, config: Config, effects: JobEff
   // Weekly delisting evaluation (DESIGN §6, §8), Monday 06:00 business time, over the 28 days up to Sunday. It reads
   // the facts as the refresh job left them (that job runs within 10 minutes of new data); running a refresh here too
   // could collide with it.
-  const policy = loadPolicy(config.policy, { required: config.policy !== undefined });
+  const policy = policyOfConfig(config);
   const recommendJob: JobDefinition = {
     name: 'recommend',
     schedule: '0 6 * * 1',

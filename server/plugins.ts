@@ -98,7 +98,7 @@ export async function registerPlugins(app: FastifyInstance, options: { rateLimit
         title: 'brandscore',
         version: '0.1.0',
         description:
-          'Brand scorecards, ingest and jobs of a marketplace (shared/DESIGN.md §7). Authenticate with `Authorization: Bearer TOKEN`; dates are YYYY-MM-DD in the business time zone and `to` is exclusive.',
+          'Brand scorecards, recommendations, onboarding, peak load and staffing, digests, ingest and jobs of a marketplace (shared/DESIGN.md §7). Authenticate with `Authorization: Bearer TOKEN`; dates are YYYY-MM-DD in the business time zone and `to` is exclusive.',
       },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],

@@ -1,7 +1,7 @@
 import { BusinessCalendar } from '../../metrics/calendar/calendar.ts';
 import { onboardingChecklist } from '../../metrics/onboarding/checklist.ts';
 import type { OnboardingChecklist } from '../../metrics/onboarding/schema.ts';
-import { loadPolicy } from '../../metrics/recommendations/policy.ts';
+import { policyOfConfig } from '../../metrics/recommendations/policy.ts';
 import { loadConfig } from '../../pipelines/config.ts';
 import { openWarehouse, type Command } from '../command.ts';
 
@@ -15,7 +15,7 @@ export const onboardingCommand: Command = {
     const [brandId, ...extra] = positionals;
     if (!brandId || extra.length > 0) throw new Error('onboarding needs exactly one brand id');
     const config = loadConfig(values.config as string | undefined);
-    const policy = loadPolicy(config.policy, { required: config.policy !== undefined });
+    const policy = policyOfConfig(config);
     const calendar = new BusinessCalendar(config.calendar);
     const warehouse = await openWarehouse(values);
     try {

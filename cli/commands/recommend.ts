@@ -1,7 +1,7 @@
 import { BusinessCalendar } from '../../metrics/calendar/calendar.ts';
 import { listRecommendations } from '../../metrics/recommendations/decisions.ts';
 import { evaluateRecommendations } from '../../metrics/recommendations/evaluate.ts';
-import { loadPolicy } from '../../metrics/recommendations/policy.ts';
+import { policyOfConfig } from '../../metrics/recommendations/policy.ts';
 import type { RecommendationList } from '../../metrics/recommendations/schema.ts';
 import { refresh } from '../../metrics/refresh.ts';
 import { loadConfig } from '../../pipelines/config.ts';
@@ -14,7 +14,7 @@ export const recommendCommand: Command = {
   options: { 'as-of': { type: 'string' }, json: { type: 'boolean' } },
   async run({ values }) {
     const config = loadConfig(values.config as string | undefined);
-    const policy = loadPolicy(config.policy, { required: config.policy !== undefined });
+    const policy = policyOfConfig(config);
     const calendar = new BusinessCalendar(config.calendar, { onWarning: (message) => progress(`warning: ${message}`) });
     const warehouse = await openWarehouse(values);
     try {

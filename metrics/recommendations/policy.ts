@@ -127,6 +127,11 @@ export function loadPolicy(path?: string, options: { required?: boolean } = {}):
   return parsePolicy(json, file);
 }
 
+/** The policy an installation's config names (`"policy": FILE`, which must then exist), else ./brandscore.policy.json or the defaults. */
+export function policyOfConfig(config: { policy?: string }): Policy {
+  return loadPolicy(config.policy, { required: config.policy !== undefined });
+}
+
 /** First 16 hex digits of the SHA-256 of the policy's canonical JSON (every field, defaults filled in, schema order). */
 export function policyHash(policy: Policy): string {
   return createHash('sha256').update(JSON.stringify(policy)).digest('hex').slice(0, 16);
