@@ -133,9 +133,10 @@ type Figures = Record<string, number | null>;
  * Every metric of each window for every brand with activity in it (or open work at its as_of), one map per
  * window in the order given. Each window_*.sql computes all the windows in one scan of its table, joining every
  * row with the windows its day falls in: the five reads per window were the bulk of a refresh (six windows ×
- * five scans of the facts, 2.0 s of an incremental refresh of 2.5 s at 2M orders).
+ * five scans of the facts, 2.0 s of an incremental refresh of 2.5 s at 2M orders); the dashboards' weekly
+ * trends read a dozen windows this way.
  */
-async function metricsByWindows(
+export async function computeWindowMetrics(
   warehouse: Warehouse,
   windows: readonly ScorecardWindow[],
   connection?: DuckDBConnection,
@@ -147,7 +148,7 @@ async function metricsByWindows(
   });
 }
 
-/** The figures behind metricsByWindows (the columns of the window_*.sql, by name), per window and brand. */
+/** The figures behind computeWindowMetrics (the columns of the window_*.sql, by name), per window and brand. */
 async function figuresByWindows(
   warehouse: Warehouse,
   windows: readonly ScorecardWindow[],
@@ -233,18 +234,6 @@ function metricsFrom(f: Figures): Metrics {
 
 /** The metrics of a brand without activity in a window. */
 export const EMPTY_METRICS = metricsFrom({});
-
-/**
- * Every metric of each window for every brand with activity in it, one map per window in the order given
- * (the dashboards' weekly trends read a dozen windows this way, in one pass per fact table).
- */
-export function computeWindowMetrics(
-  warehouse: Warehouse,
-  windows: readonly ScorecardWindow[],
-  connection?: DuckDBConnection,
-): Promise<Map<string, Metrics>[]> {
-  return metricsByWindows(warehouse, windows, connection);
-}
 
 /** The metrics each source feeds (fed_sources.sql names the sources): without the source, they are "no data". */
 const METRICS_BY_SOURCE: Record<string, MetricKey[]> = {
@@ -393,7 +382,7 @@ export async function computeScorecards(
 ): Promise<ScorecardList> {
   const window = resolveWindow(options.calendar, dates, options.now);
   const previous = previousWindow(options.calendar, window, options.now);
-  const [current, before] = await metricsByWindows(warehouse, [window, previous], options.connection);
+  const [current, before] = await computeWindowMetrics(warehouse, [window, previous], options.connection);
   const brands = await readBrands(warehouse, options.connection);
   const unfed = await unfedMetrics(warehouse, options.connection);
   return assembleScorecards({ window, previous, current: current!, before: before!, brands, unfed, include: options.include });
