@@ -438,6 +438,22 @@ export async function computeScorecard(
   return scorecards.find((scorecard) => scorecard.brand_id === brandId);
 }
 
+/**
+ * One brand's metrics over one window, as its computeScorecard gives them, without the previous window and the
+ * ranks of every brand that a scorecard also computes (the onboarding page reads one per brand in probation).
+ */
+export async function computeBrandMetrics(
+  warehouse: Warehouse,
+  brandId: string,
+  dates: { from: string; to: string },
+  options: ScorecardOptions,
+): Promise<{ window: ScorecardWindow; metrics: Metrics }> {
+  const window = resolveWindow(options.calendar, dates, options.now);
+  const [current] = await computeWindowMetrics(warehouse, [window], options.connection);
+  const unfed = await unfedMetrics(warehouse, options.connection);
+  return { window, metrics: withoutUnfed(current!.get(brandId) ?? EMPTY_METRICS, unfed) };
+}
+
 async function brandExists(warehouse: Warehouse, brandId: string, connection?: DuckDBConnection): Promise<boolean> {
   const row = await warehouse.one<{ found: boolean }>(
     `SELECT EXISTS (SELECT 1 FROM brands WHERE brand_id = $brand)
