@@ -246,7 +246,7 @@ const METRICS_BY_SOURCE: Record<string, MetricKey[]> = {
 };
 
 /** Metric keys whose source the installation has never received anything from, in METRIC order. */
-export async function unfedMetrics(warehouse: Warehouse, connection?: DuckDBConnection): Promise<MetricKey[]> {
+async function unfedMetrics(warehouse: Warehouse, connection?: DuckDBConnection): Promise<MetricKey[]> {
   const fed = (await warehouse.one<Record<string, boolean>>(sql('fed_sources.sql'), undefined, connection)) ?? {};
   const keys = new Set(Object.entries(METRICS_BY_SOURCE).flatMap(([source, keys]) => (fed[source] ? [] : keys)));
   return (Object.keys(EMPTY_METRICS) as MetricKey[]).filter((key) => keys.has(key));
@@ -615,6 +615,10 @@ interface StoredScorecard {
   no_data: MetricKey[];
 }
 
+/** The metrics of a stored figure list, the unfed ones emptied as when it was stored. */
+const storedMetrics = (figures: readonly (number | null)[], noData: readonly MetricKey[]): Metrics =>
+  withoutUnfed(metricsFrom(figuresOf(figures)), noData);
+
 function storedScorecard(brandId: string, text: string): Scorecard {
   const stored = JSON.parse(text) as StoredScorecard;
   const percentileRanks = {} as Record<RankedKey, PercentileRank>;
@@ -625,9 +629,9 @@ function storedScorecard(brandId: string, text: string): Scorecard {
     brand_id: brandId,
     brand: stored.brand,
     window: stored.window,
-    metrics: withoutUnfed(metricsFrom(figuresOf(stored.current)), stored.no_data),
+    metrics: storedMetrics(stored.current, stored.no_data),
     no_data: stored.no_data,
-    previous: { window: stored.previous, metrics: withoutUnfed(metricsFrom(figuresOf(stored.before)), stored.no_data) },
+    previous: { window: stored.previous, metrics: storedMetrics(stored.before, stored.no_data) },
     percentile_ranks: percentileRanks,
   };
 }
@@ -783,7 +787,7 @@ export async function storedRates<K extends MetricKey>(
   );
   return rows.map((row) => {
     const stored = JSON.parse(row.figures) as StoredScorecard;
-    const metrics = withoutUnfed(metricsFrom(figuresOf(stored.current)), stored.no_data);
+    const metrics = storedMetrics(stored.current, stored.no_data);
     return { brand_id: row.brand_id, name: stored.brand.name, rate: metrics[metric] };
   });
 }
