@@ -3,7 +3,7 @@ import type { BusinessCalendar } from '../calendar/calendar.ts';
 import { addDays, daysBetween } from '../calendar/zoned-time.ts';
 import { policyHash, type Policy } from '../recommendations/policy.ts';
 import type { Metrics } from '../scorecards/schema.ts';
-import { computeScorecard, ScorecardWindowError } from '../scorecards/scorecards.ts';
+import { computeBrandMetrics, ScorecardWindowError } from '../scorecards/scorecards.ts';
 import type { OnboardingChecklist, PerformanceCriterion, ProfileCriterion, Verdict } from './schema.ts';
 
 /**
@@ -135,10 +135,9 @@ export async function onboardingChecklist(
     startSource = 'as_of_date';
   }
   const days = policy.onboarding.probation_days;
-  const scorecard = (await computeScorecard(warehouse, brandId, { from: start, to: addDays(start, days) }, { now, calendar }))!;
-  const window = scorecard.window;
+  const { window, metrics } = await computeBrandMetrics(warehouse, brandId, { from: start, to: addDays(start, days) }, { now, calendar });
   const profile = profileCriteria(brand, policy);
-  const performance = performanceCriteria(scorecard.metrics, policy);
+  const performance = performanceCriteria(metrics, policy);
   const elapsed = Math.max(0, Math.min(days, daysBetween(start, calendar.localDateOf(new Date(window.as_of)))));
   return {
     brand_id: brandId,

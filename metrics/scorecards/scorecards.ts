@@ -133,9 +133,10 @@ type Figures = Record<string, number | null>;
  * Every metric of each window for every brand with activity in it (or open work at its as_of), one map per
  * window in the order given. Each window_*.sql computes all the windows in one scan of its table, joining every
  * row with the windows its day falls in: the five reads per window were the bulk of a refresh (six windows ×
- * five scans of the facts, 2.0 s of an incremental refresh of 2.5 s at 2M orders).
+ * five scans of the facts, 2.0 s of an incremental refresh of 2.5 s at 2M orders); the dashboards' weekly
+ * trends read a dozen windows this way.
  */
-async function metricsByWindows(
+export async function computeWindowMetrics(
   warehouse: Warehouse,
   windows: readonly ScorecardWindow[],
   connection?: DuckDBConnection,
@@ -147,7 +148,7 @@ async function metricsByWindows(
   });
 }
 
-/** The figures behind metricsByWindows (the columns of the window_*.sql, by name), per window and brand. */
+/** The figures behind computeWindowMetrics (the columns of the window_*.sql, by name), per window and brand. */
 async function figuresByWindows(
   warehouse: Warehouse,
   windows: readonly ScorecardWindow[],
@@ -234,18 +235,6 @@ function metricsFrom(f: Figures): Metrics {
 /** The metrics of a brand without activity in a window. */
 export const EMPTY_METRICS = metricsFrom({});
 
-/**
- * Every metric of each window for every brand with activity in it, one map per window in the order given
- * (the dashboards' weekly trends read a dozen windows this way, in one pass per fact table).
- */
-export function computeWindowMetrics(
-  warehouse: Warehouse,
-  windows: readonly ScorecardWindow[],
-  connection?: DuckDBConnection,
-): Promise<Map<string, Metrics>[]> {
-  return metricsByWindows(warehouse, windows, connection);
-}
-
 /** The metrics each source feeds (fed_sources.sql names the sources): without the source, they are "no data". */
 const METRICS_BY_SOURCE: Record<string, MetricKey[]> = {
   orders: ['orders_placed', 'late_dispatch_rate', 'dispatch_time_bh', 'on_time_delivery_rate', 'brand_cancel_rate'],
@@ -257,7 +246,7 @@ const METRICS_BY_SOURCE: Record<string, MetricKey[]> = {
 };
 
 /** Metric keys whose source the installation has never received anything from, in METRIC order. */
-export async function unfedMetrics(warehouse: Warehouse, connection?: DuckDBConnection): Promise<MetricKey[]> {
+async function unfedMetrics(warehouse: Warehouse, connection?: DuckDBConnection): Promise<MetricKey[]> {
   const fed = (await warehouse.one<Record<string, boolean>>(sql('fed_sources.sql'), undefined, connection)) ?? {};
   const keys = new Set(Object.entries(METRICS_BY_SOURCE).flatMap(([source, keys]) => (fed[source] ? [] : keys)));
   return (Object.keys(EMPTY_METRICS) as MetricKey[]).filter((key) => keys.has(key));
@@ -393,7 +382,7 @@ export async function computeScorecards(
 ): Promise<ScorecardList> {
   const window = resolveWindow(options.calendar, dates, options.now);
   const previous = previousWindow(options.calendar, window, options.now);
-  const [current, before] = await metricsByWindows(warehouse, [window, previous], options.connection);
+  const [current, before] = await computeWindowMetrics(warehouse, [window, previous], options.connection);
   const brands = await readBrands(warehouse, options.connection);
   const unfed = await unfedMetrics(warehouse, options.connection);
   return assembleScorecards({ window, previous, current: current!, before: before!, brands, unfed, include: options.include });
@@ -447,6 +436,22 @@ export async function computeScorecard(
   if (!(await brandExists(warehouse, brandId, options.connection))) return undefined;
   const { scorecards } = await computeScorecards(warehouse, dates, { ...options, include: [brandId] });
   return scorecards.find((scorecard) => scorecard.brand_id === brandId);
+}
+
+/**
+ * One brand's metrics over one window, as its computeScorecard gives them, without the previous window and the
+ * ranks of every brand that a scorecard also computes (the onboarding page reads one per brand in probation).
+ */
+export async function computeBrandMetrics(
+  warehouse: Warehouse,
+  brandId: string,
+  dates: { from: string; to: string },
+  options: ScorecardOptions,
+): Promise<{ window: ScorecardWindow; metrics: Metrics }> {
+  const window = resolveWindow(options.calendar, dates, options.now);
+  const [current] = await computeWindowMetrics(warehouse, [window], options.connection);
+  const unfed = await unfedMetrics(warehouse, options.connection);
+  return { window, metrics: withoutUnfed(current!.get(brandId) ?? EMPTY_METRICS, unfed) };
 }
 
 async function brandExists(warehouse: Warehouse, brandId: string, connection?: DuckDBConnection): Promise<boolean> {
@@ -610,6 +615,10 @@ interface StoredScorecard {
   no_data: MetricKey[];
 }
 
+/** The metrics of a stored figure list, the unfed ones emptied as when it was stored. */
+const storedMetrics = (figures: readonly (number | null)[], noData: readonly MetricKey[]): Metrics =>
+  withoutUnfed(metricsFrom(figuresOf(figures)), noData);
+
 function storedScorecard(brandId: string, text: string): Scorecard {
   const stored = JSON.parse(text) as StoredScorecard;
   const percentileRanks = {} as Record<RankedKey, PercentileRank>;
@@ -620,9 +629,9 @@ function storedScorecard(brandId: string, text: string): Scorecard {
     brand_id: brandId,
     brand: stored.brand,
     window: stored.window,
-    metrics: withoutUnfed(metricsFrom(figuresOf(stored.current)), stored.no_data),
+    metrics: storedMetrics(stored.current, stored.no_data),
     no_data: stored.no_data,
-    previous: { window: stored.previous, metrics: withoutUnfed(metricsFrom(figuresOf(stored.before)), stored.no_data) },
+    previous: { window: stored.previous, metrics: storedMetrics(stored.before, stored.no_data) },
     percentile_ranks: percentileRanks,
   };
 }
@@ -778,7 +787,7 @@ export async function storedRates<K extends MetricKey>(
   );
   return rows.map((row) => {
     const stored = JSON.parse(row.figures) as StoredScorecard;
-    const metrics = withoutUnfed(metricsFrom(figuresOf(stored.current)), stored.no_data);
+    const metrics = storedMetrics(stored.current, stored.no_data);
     return { brand_id: row.brand_id, name: stored.brand.name, rate: metrics[metric] };
   });
 }
