@@ -4,7 +4,8 @@ import { calendarFingerprint, installCalendar } from './calendar/install-calenda
 import { addDays } from './calendar/zoned-time.ts';
 import { dropFactChanges, rebuildFacts, type FactCounts } from './facts/facts.ts';
 import { rebuildBrandDays } from './rollups/rollups.ts';
-import { materialiseScorecards, standardScorecardsCurrent } from './scorecards/scorecards.ts';
+import { materialiseScorecards } from './scorecards/materialise.ts';
+import { standardScorecardsCurrent } from './scorecards/scorecards.ts';
 import { storedScorecardsChanged } from './scorecards/stored-cache.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { dateValue, timestampTZValue, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,7 +7,6 @@ import type { BusinessCalendar } from '../calendar/calendar.ts';
 import { addDays, daysBetween, parseIsoDate } from '../calendar/zoned-time.ts';
 import {
   RANKED_KEYS,
-  type CountMetric,
   type DurationMetric,
   type MeanMetric,
   type MetricKey,
@@ -155,19 +154,7 @@ async function figuresByWindows(
   connection?: DuckDBConnection,
 ): Promise<Map<string, Figures>[]> {
   const db = connection ?? warehouse.db;
-  // The windows, and one row per day of each window, so that facts join their windows by a hash join on day
-  // rather than a range join. Temp tables of this connection, shared by the five window_*.sql.
-  await db.run(
-    `CREATE OR REPLACE TEMP TABLE scorecard_windows AS
-     SELECT CAST(w->>'w' AS INTEGER) AS w, CAST(w->>'from' AS DATE) AS from_day, CAST(w->>'to' AS DATE) AS to_day,
-            CAST(w->>'as_of' AS TIMESTAMPTZ) AS as_of
-     FROM (SELECT unnest(CAST($windows AS JSON[])) AS w)`,
-    { windows: JSON.stringify(windows.map((window, w) => ({ w, from: window.from, to: window.to, as_of: window.as_of }))) },
-  );
-  await db.run(
-    `CREATE OR REPLACE TEMP TABLE scorecard_window_days AS
-     SELECT w, CAST(unnest(range(from_day, to_day, INTERVAL 1 DAY)) AS DATE) AS day, as_of FROM scorecard_windows`,
-  );
+  await installWindows(db, windows.map((window, w) => ({ w, window })));
   const figures = windows.map(() => new Map<string, Figures>());
   // One connection runs one statement at a time, so the five reads go in turn. Read by column rather than as row
   // objects (Warehouse.all): some 100,000 rows of a dozen figures each, and building and normalising an object per
@@ -192,44 +179,88 @@ async function figuresByWindows(
   return figures;
 }
 
-const WINDOW_FILES = ['window_counts.sql', 'window_orders.sql', 'window_inquiries.sql', 'window_contacts.sql', 'window_claims.sql'];
+/**
+ * The windows the window_*.sql read, as temp tables of `db`: scorecard_windows (w, from_day, to_day, as_of) and
+ * one row per day of each window (scorecard_window_days), so that facts join their windows by a hash join on day
+ * rather than a range join.
+ */
+export async function installWindows(db: DuckDBConnection, windows: readonly { w: number; window: ScorecardWindow }[]): Promise<void> {
+  await db.run(
+    `CREATE OR REPLACE TEMP TABLE scorecard_windows AS
+     SELECT CAST(w->>'w' AS INTEGER) AS w, CAST(w->>'from' AS DATE) AS from_day, CAST(w->>'to' AS DATE) AS to_day,
+            CAST(w->>'as_of' AS TIMESTAMPTZ) AS as_of
+     FROM (SELECT unnest(CAST($windows AS JSON[])) AS w)`,
+    { windows: JSON.stringify(windows.map(({ w, window }) => ({ w, from: window.from, to: window.to, as_of: window.as_of }))) },
+  );
+  await db.run(
+    `CREATE OR REPLACE TEMP TABLE scorecard_window_days AS
+     SELECT w, CAST(unnest(range(from_day, to_day, INTERVAL 1 DAY)) AS DATE) AS day, as_of FROM scorecard_windows`,
+  );
+}
+
+export const WINDOW_FILES = ['window_counts.sql', 'window_orders.sql', 'window_inquiries.sql', 'window_contacts.sql', 'window_claims.sql'];
+
+/**
+ * Which figures each metric of DESIGN §5 is built from (the columns of the window_*.sql, by name): the one
+ * definition that metricsFrom builds metrics by and the materialisation's SQL ranks by (materialise.ts). The type
+ * ties each key's kind to its schema: a rate metric must name a numerator and a denominator, and so on.
+ */
+type MetricSpec<M> = M extends RateMetric
+  ? { rate: [numerator: string, denominator: string] }
+  : M extends DurationMetric
+    ? { duration: string }
+    : M extends MeanMetric
+      ? { mean: [sum: string, n: string] }
+      : { count: string };
+
+export const METRIC_SPECS: { [K in MetricKey]: MetricSpec<Metrics[K]> } = {
+  orders_placed: { count: 'orders_placed' },
+  late_dispatch_rate: { rate: ['late_dispatch_numerator', 'late_dispatch_denominator'] },
+  dispatch_time_bh: { duration: 'dispatch_time' },
+  shipping_issue_rate: { rate: ['orders_with_shipping_issue', 'orders_dispatched'] },
+  on_time_delivery_rate: { rate: ['deliveries_on_time', 'deliveries_with_due_date'] },
+  brand_cancel_rate: { rate: ['orders_cancelled_by_brand', 'orders_placed'] },
+  inquiries_opened: { count: 'inquiries_opened' },
+  sla_rate: { rate: ['sla_numerator', 'sla_denominator'] },
+  answer_time_bh: { duration: 'answer_time' },
+  open_unanswered: { count: 'open_unanswered' },
+  overdue_unanswered: { count: 'overdue_unanswered' },
+  takeover_rate: { rate: ['takeover_numerator', 'takeover_denominator'] },
+  contacts_attempted: { count: 'contacts_attempted' },
+  contact_failure_rate: { rate: ['failure_numerator', 'failure_denominator'] },
+  consecutive_contact_failures: { count: 'consecutive_failures' },
+  claims_opened: { count: 'claims_opened' },
+  claim_rate: { rate: ['claims_opened', 'orders_dispatched'] },
+  defect_claim_rate: { rate: ['defect_claims', 'orders_dispatched'] },
+  claim_resolution_bh: { duration: 'resolution' },
+  overdue_claims: { count: 'overdue_claims' },
+  claim_takeover_rate: { rate: ['platform_handled', 'claims_opened'] },
+  reviews_count: { count: 'reviews_count' },
+  avg_review_score: { mean: ['review_score_sum', 'reviews_count'] },
+  negative_review_rate: { rate: ['negative_reviews', 'reviews_count'] },
+};
+
+/** A metric from its figures; a missing count reads 0, a missing percentile null. */
+function metricOf(spec: MetricSpec<Metrics[MetricKey]>, f: Figures): Metrics[MetricKey] {
+  const n = (name: string) => f[name] ?? 0;
+  if ('rate' in spec) return rateMetric(n(spec.rate[0]), n(spec.rate[1]));
+  if ('duration' in spec) {
+    const prefix = spec.duration;
+    return { p50: f[`${prefix}_p50`] ?? null, p90: f[`${prefix}_p90`] ?? null, n: n(`${prefix}_n`) };
+  }
+  if ('mean' in spec) {
+    const count = n(spec.mean[1]);
+    return { value: count > 0 ? n(spec.mean[0]) / count : null, n: count };
+  }
+  return { value: n(spec.count) };
+}
 
 function metricsFrom(f: Figures): Metrics {
-  const n = (name: string) => f[name] ?? 0;
-  const count = (name: string): CountMetric => ({ value: n(name) });
-  const duration = (prefix: string): DurationMetric => ({
-    p50: f[`${prefix}_p50`] ?? null,
-    p90: f[`${prefix}_p90`] ?? null,
-    n: n(`${prefix}_n`),
-  });
-  const reviews = n('reviews_count');
-  const avgReviewScore: MeanMetric = { value: reviews > 0 ? n('review_score_sum') / reviews : null, n: reviews };
-  return {
-    orders_placed: count('orders_placed'),
-    late_dispatch_rate: rateMetric(n('late_dispatch_numerator'), n('late_dispatch_denominator')),
-    dispatch_time_bh: duration('dispatch_time'),
-    shipping_issue_rate: rateMetric(n('orders_with_shipping_issue'), n('orders_dispatched')),
-    on_time_delivery_rate: rateMetric(n('deliveries_on_time'), n('deliveries_with_due_date')),
-    brand_cancel_rate: rateMetric(n('orders_cancelled_by_brand'), n('orders_placed')),
-    inquiries_opened: count('inquiries_opened'),
-    sla_rate: rateMetric(n('sla_numerator'), n('sla_denominator')),
-    answer_time_bh: duration('answer_time'),
-    open_unanswered: count('open_unanswered'),
-    overdue_unanswered: count('overdue_unanswered'),
-    takeover_rate: rateMetric(n('takeover_numerator'), n('takeover_denominator')),
-    contacts_attempted: count('contacts_attempted'),
-    contact_failure_rate: rateMetric(n('failure_numerator'), n('failure_denominator')),
-    consecutive_contact_failures: count('consecutive_failures'),
-    claims_opened: count('claims_opened'),
-    claim_rate: rateMetric(n('claims_opened'), n('orders_dispatched')),
-    defect_claim_rate: rateMetric(n('defect_claims'), n('orders_dispatched')),
-    claim_resolution_bh: duration('resolution'),
-    overdue_claims: count('overdue_claims'),
-    claim_takeover_rate: rateMetric(n('platform_handled'), n('claims_opened')),
-    reviews_count: count('reviews_count'),
-    avg_review_score: avgReviewScore,
-    negative_review_rate: rateMetric(n('negative_reviews'), reviews),
-  };
+  const out: Partial<Record<MetricKey, Metrics[MetricKey]>> = {};
+  for (const [key, spec] of Object.entries(METRIC_SPECS) as [MetricKey, MetricSpec<Metrics[MetricKey]>][]) {
+    out[key] = metricOf(spec, f);
+  }
+  return out as Metrics;
 }
 
 /** The metrics of a brand without activity in a window. */
@@ -246,7 +277,7 @@ const METRICS_BY_SOURCE: Record<string, MetricKey[]> = {
 };
 
 /** Metric keys whose source the installation has never received anything from, in METRIC order. */
-async function unfedMetrics(warehouse: Warehouse, connection?: DuckDBConnection): Promise<MetricKey[]> {
+export async function unfedMetrics(warehouse: Warehouse, connection?: DuckDBConnection): Promise<MetricKey[]> {
   const fed = (await warehouse.one<Record<string, boolean>>(sql('fed_sources.sql'), undefined, connection)) ?? {};
   const keys = new Set(Object.entries(METRICS_BY_SOURCE).flatMap(([source, keys]) => (fed[source] ? [] : keys)));
   return (Object.keys(EMPTY_METRICS) as MetricKey[]).filter((key) => keys.has(key));
@@ -266,24 +297,24 @@ function withoutUnfed(metrics: Metrics, unfed: readonly MetricKey[]): Metrics {
 }
 
 /**
- * The figures metricsFrom reads, in the order the stored form lists them: recorded by running metricsFrom once
- * on an object that notes every name asked for and answers 1 (not 0, so that a figure read only when another
- * is non-zero, like review_score_sum, is asked for too). stored-scorecards.test.ts checks the round trip.
+ * Every figure, in the order the stored form (StoredScorecard's `current` and `before`) lists them. Stored rows
+ * are read by position, so this order never changes; a new figure goes at the end. Checked against
+ * METRIC_SPECS when the module loads.
  */
-const FIGURE_NAMES: readonly string[] = (() => {
-  const names = new Set<string>();
-  const recorder = new Proxy({} as Figures, {
-    get(_, name) {
-      if (typeof name === 'string') names.add(name);
-      return 1;
-    },
-  });
-  metricsFrom(recorder);
-  return [...names];
-})();
-
-const figureList = (figures: Figures | undefined): (number | null)[] =>
-  FIGURE_NAMES.map((name) => figures?.[name] ?? null);
+export const FIGURE_NAMES: readonly string[] = [
+  'reviews_count', 'review_score_sum', 'orders_placed', 'late_dispatch_numerator', 'late_dispatch_denominator',
+  'dispatch_time_p50', 'dispatch_time_p90', 'dispatch_time_n', 'orders_with_shipping_issue', 'orders_dispatched',
+  'deliveries_on_time', 'deliveries_with_due_date', 'orders_cancelled_by_brand', 'inquiries_opened', 'sla_numerator',
+  'sla_denominator', 'answer_time_p50', 'answer_time_p90', 'answer_time_n', 'open_unanswered', 'overdue_unanswered',
+  'takeover_numerator', 'takeover_denominator', 'contacts_attempted', 'failure_numerator', 'failure_denominator',
+  'consecutive_failures', 'claims_opened', 'defect_claims', 'resolution_p50', 'resolution_p90', 'resolution_n',
+  'overdue_claims', 'platform_handled', 'negative_reviews',
+];
+for (const spec of Object.values(METRIC_SPECS) as MetricSpec<Metrics[MetricKey]>[]) {
+  const names =
+    'rate' in spec ? spec.rate : 'mean' in spec ? spec.mean : 'duration' in spec ? ['_p50', '_p90', '_n'].map((suffix) => spec.duration + suffix) : [spec.count];
+  for (const name of names) if (!FIGURE_NAMES.includes(name)) throw new Error(`figure ${name} is missing from FIGURE_NAMES`);
+}
 
 function figuresOf(list: readonly (number | null)[]): Figures {
   const out: Figures = {};
@@ -307,29 +338,38 @@ function rankInput(metrics: Metrics, key: RankedKey): { score: number | null; vo
 export function percentileRanks(byBrand: Map<string, Metrics>): Map<string, Record<RankedKey, PercentileRank>> {
   const out = new Map<string, Record<RankedKey, PercentileRank>>();
   for (const brandId of byBrand.keys()) out.set(brandId, {} as Record<RankedKey, PercentileRank>);
+  const brandIds = [...byBrand.keys()];
   for (const key of RANKED_KEYS) {
     const minimum = RANK_MINIMUMS[key];
     const sign = HIGHER_IS_BETTER.has(key) ? 1 : -1;
-    const goodness = new Map<string, number>();
-    for (const [brandId, metrics] of byBrand) {
-      const { score, volume } = rankInput(metrics, key);
-      if (score !== null && volume >= minimum) goodness.set(brandId, sign * score);
-    }
-    // Sorted once and searched per brand: comparing every brand with every peer was quadratic, seconds for the
-    // 14,000 brands of the benchmark.
-    const peers = Float64Array.from(goodness.values()).sort();
-    for (const [brandId, ranks] of out) {
-      const mine = goodness.get(brandId);
-      let percentile: number | null = null;
-      if (mine !== undefined) {
-        const worse = firstIndexAtLeast(peers, mine);
-        const equal = firstIndexAbove(peers, mine) - worse;
-        percentile = Math.round(((worse + equal / 2) / peers.length) * 1000) / 10;
-      }
-      ranks[key] = { percentile, peers: peers.length, minimum };
+    const goodness = brandIds.map((brandId) => {
+      const { score, volume } = rankInput(byBrand.get(brandId)!, key);
+      return score !== null && volume >= minimum ? sign * score : null;
+    });
+    const { percentiles, peers } = percentilesAmong(goodness);
+    for (const [index, brandId] of brandIds.entries()) {
+      out.get(brandId)![key] = { percentile: percentiles[index]!, peers, minimum };
     }
   }
   return out;
+}
+
+/**
+ * The percentile of each entry of `goodness` (higher is better; null: not ranked) among the non-null ones:
+ * 100 × (worse + ½ × equal, itself included) / peers, to one decimal. The one definition of the rank, for
+ * computed scorecards (percentileRanks) and materialised ones (materialise.ts).
+ */
+export function percentilesAmong(goodness: readonly (number | null)[]): { percentiles: (number | null)[]; peers: number } {
+  // Sorted once and searched per brand: comparing every brand with every peer was quadratic, seconds for the
+  // 14,000 brands of the benchmark.
+  const peers = Float64Array.from(goodness.filter((value): value is number => value !== null)).sort();
+  const percentiles = goodness.map((mine) => {
+    if (mine === null) return null;
+    const worse = firstIndexAtLeast(peers, mine);
+    const equal = firstIndexAbove(peers, mine) - worse;
+    return Math.round(((worse + equal / 2) / peers.length) * 1000) / 10;
+  });
+  return { percentiles, peers: peers.length };
 }
 
 /** Index of the first element ≥ value in an ascending array (its length when there is none). */
@@ -469,136 +509,6 @@ async function brandExists(warehouse: Warehouse, brandId: string, connection?: D
 }
 
 /**
- * Replaces the materialised scorecards with those of the standard trailing windows at `now`. Returns the number
- * of scorecards written.
- *
- * `settledBefore`: the refresh changed nothing known at or before this instant (every new event is dated after
- * it, no brand was upserted, the calendar is the same). A previous window judged before it — every standard
- * window's previous window once the new day's events are in — then has the figures the stored scorecards
- * already hold ("a past window keeps its figures", README), and they are reused instead of recomputed, when
- * the stored scorecards are of the same window and previous window and cover every brand of the new window.
- */
-export async function materialiseScorecards(
-  warehouse: Warehouse,
-  connection: DuckDBConnection,
-  options: { now: Date; calendar: BusinessCalendar; settledBefore?: Date | null },
-): Promise<number> {
-  const standard = STANDARD_WINDOW_DAYS.map((days) => {
-    const window = trailingWindow(options.calendar, options.now, days);
-    return { days, window, previous: previousWindow(options.calendar, window, options.now) };
-  });
-  const settledBefore = options.settledBefore?.getTime();
-  const stored = new Map<number, Map<string, Figures>>();
-  if (settledBefore !== undefined) {
-    for (const { days, window, previous } of standard) {
-      if (Date.parse(previous.as_of) >= settledBefore) continue;
-      const figures = await storedPreviousFigures(warehouse, connection, days, window, previous);
-      if (figures) stored.set(days, figures);
-    }
-  }
-  await connection.run('DELETE FROM scorecards');
-  // The three standard windows and their previous windows (those not reused) are computed together, in one pass
-  // per table.
-  const wanted = standard.flatMap(({ days, window, previous }) => (stored.has(days) ? [window] : [window, previous]));
-  const computed = await figuresByWindows(warehouse, wanted, connection);
-  const figuresOfWindow = new Map(wanted.map((window, index) => [window, computed[index]!]));
-  const brands = await readBrands(warehouse, connection);
-  const unfed = await unfedMetrics(warehouse, connection);
-  // A brand new to a window (say, seen only in events) may lack a stored previous row: recompute those windows.
-  const incomplete = standard.filter(({ days, window }) => {
-    const before = stored.get(days);
-    if (!before) return false;
-    const brandIds = [...figuresOfWindow.get(window)!.keys(), ...brands.keys()];
-    return brandIds.some((brandId) => !before.has(brandId));
-  });
-  if (incomplete.length > 0) {
-    const again = await figuresByWindows(warehouse, incomplete.map(({ previous }) => previous), connection);
-    for (const [index, { days, previous }] of incomplete.entries()) {
-      stored.delete(days);
-      figuresOfWindow.set(previous, again[index]!);
-    }
-  }
-  const figures = standard.flatMap(({ days, window, previous }) => [
-    figuresOfWindow.get(window)!,
-    stored.get(days) ?? figuresOfWindow.get(previous)!,
-  ]);
-  let written = 0;
-  const appender = await connection.createAppender('scorecards');
-  try {
-    const computedAt = timestampTZValue(microsSinceEpoch(options.now.toISOString()));
-    for (const [index, { days, window, previous }] of standard.entries()) {
-      const current = figures[2 * index]!;
-      const before = figures[2 * index + 1]!;
-      for (const brandId of brands.keys()) if (!current.has(brandId)) current.set(brandId, {});
-      const metrics = new Map<string, Metrics>();
-      // Unfed metrics are emptied before ranking, as computed scorecards are (assembleScorecards).
-      for (const [brandId, figure] of current) metrics.set(brandId, withoutUnfed(metricsFrom(figure), unfed));
-      const ranks = percentileRanks(metrics);
-      const from = dateValue(daysSinceEpoch(window.from));
-      const to = dateValue(daysSinceEpoch(window.to));
-      const asOf = timestampTZValue(microsSinceEpoch(window.as_of));
-      // The figures, not the scorecard's JSON: some 500 bytes instead of 5,000 per brand and window, which
-      // JSON.stringify, the appender and the commit spent most of an incremental refresh on (storedScorecard).
-      for (const brandId of [...current.keys()].sort()) {
-        const brand = brands.get(brandId);
-        const rank = ranks.get(brandId)!;
-        const stored: StoredScorecard = {
-          brand: brand ? { name: brand.name, status: brand.status } : { name: null, status: 'unknown' },
-          window,
-          previous,
-          current: figureList(current.get(brandId)),
-          before: figureList(before.get(brandId)),
-          percentiles: RANKED_KEYS.map((key) => rank[key].percentile),
-          peers: RANKED_KEYS.map((key) => rank[key].peers),
-          no_data: unfed,
-        };
-        appender.appendInteger(days);
-        appender.appendDate(from);
-        appender.appendDate(to);
-        appender.appendTimestampTZ(asOf);
-        appender.appendVarchar(brandId);
-        appender.appendVarchar(JSON.stringify(stored));
-        appender.appendTimestampTZ(computedAt);
-        appender.endRow();
-        written += 1;
-      }
-    }
-  } finally {
-    appender.closeSync();
-  }
-  return written;
-}
-
-/**
- * The previous-window figures of every brand the stored scorecards of a standard window hold, when they are of
- * exactly `window` and `previous` (dates and as_of); else undefined.
- */
-async function storedPreviousFigures(
-  warehouse: Warehouse,
-  connection: DuckDBConnection,
-  days: number,
-  window: ScorecardWindow,
-  previous: ScorecardWindow,
-): Promise<Map<string, Figures> | undefined> {
-  const rows = await warehouse.all<{ brand_id: string; figures: string }>(
-    `SELECT brand_id, figures FROM scorecards
-     WHERE window_days = $days AND window_from = CAST($from AS DATE) AND window_to = CAST($to AS DATE)`,
-    { days, from: window.from, to: window.to },
-    connection,
-  );
-  if (rows.length === 0) return undefined;
-  const same = (a: ScorecardWindow, b: ScorecardWindow) =>
-    a.from === b.from && a.to === b.to && Date.parse(a.as_of) === Date.parse(b.as_of);
-  const out = new Map<string, Figures>();
-  for (const row of rows) {
-    const figures = JSON.parse(row.figures) as StoredScorecard;
-    if (!same(figures.window, window) || !same(figures.previous, previous)) return undefined;
-    out.set(row.brand_id, figuresOf(figures.before));
-  }
-  return out;
-}
-
-/**
  * A materialised scorecard as `scorecards.figures` keeps it: the figures of the window and of the previous
  * window in FIGURE_NAMES order, and the percentile and peer count of each ranked key in RANKED_KEYS order. The
  * scorecard is rebuilt from them by the same metricsFrom as a computed one, so both give the same object.
@@ -636,8 +546,6 @@ function storedScorecard(brandId: string, text: string): Scorecard {
   };
 }
 
-const daysSinceEpoch = (date: string) => Math.round(Date.parse(`${date}T00:00:00Z`) / 86_400_000);
-const microsSinceEpoch = (instant: string) => BigInt(Date.parse(instant)) * 1000n;
 
 /**
  * The number of materialised scorecards when they are those of the standard windows at `now` (same dates and
