@@ -118,9 +118,16 @@ export async function rebuildFacts(
           WHERE dispatched_at IS NULL AND cancelled_at IS NULL
             AND brand_id IN (SELECT brand_id FROM brands WHERE ingest_batch > ${since})`;
       }
+      // Which stored rows are touched is found from the key column alone, then those rows are fetched by rowid: a
+      // semi-join selecting every column read all columns of all 10M stored orders (1.3–2.1 s of an incremental
+      // refresh), the key column alone and the fetch 0.6 s.
+      await connection.run(
+        `CREATE OR REPLACE TEMP TABLE touched_fact_rows AS
+         SELECT rowid AS fact_row FROM ${spec.table} WHERE ${spec.key} IN (${touched})`,
+      );
       await connection.run(
         `CREATE OR REPLACE TEMP TABLE ${old} AS
-         SELECT f.* FROM ${spec.table} f WHERE f.${spec.key} IN (${touched})`,
+         SELECT f.* FROM ${spec.table} f WHERE f.rowid IN (SELECT fact_row FROM touched_fact_rows)`,
       );
     }
     const query = readFileSync(join(HERE, spec.file), 'utf8')
@@ -132,7 +139,9 @@ export async function rebuildFacts(
     if (full) {
       await connection.run(`DELETE FROM ${spec.table}`);
     } else {
-      await connection.run(`DELETE FROM ${spec.table} WHERE ${spec.key} IN (SELECT ${spec.key} FROM ${old})`);
+      // Nothing changed the table since touched_fact_rows was taken, so its rowids still name the replaced rows.
+      await connection.run(`DELETE FROM ${spec.table} WHERE rowid IN (SELECT fact_row FROM touched_fact_rows)`);
+      await connection.run('DROP TABLE touched_fact_rows');
     }
     await connection.run(`INSERT INTO ${spec.table} BY NAME SELECT * FROM ${next}`);
     const reader = await connection.runAndReadAll(`SELECT count(*) FROM ${next}`);
