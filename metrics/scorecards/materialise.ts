@@ -191,8 +191,9 @@ async function rankAndStore(connection: DuckDBConnection, plan: readonly Planned
      FROM scorecard_rows r LEFT JOIN window_figures f ON f.w = r.w AND f.brand_id = r.brand_id
      ORDER BY r.w, r.brand_id`,
   );
-  const columns = reader.getColumnsJS();
-  const [ws, brandIds] = [columns[0]!, columns[1]!];
+  // No rows (no brand at all) come back as no columns.
+  const columns = reader.currentRowCount > 0 ? reader.getColumnsJS() : [];
+  const [ws, brandIds] = [columns[0] ?? [], columns[1] ?? []];
   await connection.run('CREATE OR REPLACE TEMP TABLE scorecard_ranks (w INTEGER, brand_id VARCHAR, percentiles JSON, peers JSON)');
   const appender = await connection.createAppender('scorecard_ranks', 'main', 'temp');
   try {

@@ -45,6 +45,17 @@ async function expectStoredEqualsComputed(now: Date): Promise<void> {
 }
 
 describe('stored scorecards', () => {
+  it('are none, without error, for a warehouse without brands or events', async () => {
+    const empty = await Warehouse.open(':memory:');
+    try {
+      const result = await refresh(empty, { now: new Date('2025-01-07T03:00:00Z'), calendar });
+      expect(result.scorecards).toBe(0);
+      expect((await empty.one<{ n: number }>('SELECT count(*) AS n FROM scorecards'))!.n).toBe(0);
+    } finally {
+      empty.close();
+    }
+  });
+
   it('equal the scorecards computed on demand, for every brand and standard window', async () => {
     // Tuesday 2025-01-07 12:00 in Seoul: the data ends on 2025-01-08, so the last day is still ahead.
     const now = new Date('2025-01-07T03:00:00Z');
