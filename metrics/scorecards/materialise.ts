@@ -131,7 +131,9 @@ async function computeWindowFigures(
   }
   const keys = parts.map((part) => `SELECT w, brand_id FROM ${part}`).join(' UNION ');
   const joins = parts.map((part) => `LEFT JOIN ${part} USING (w, brand_id)`).join('\n');
-  const select = `SELECT w, brand_id, ${FIGURE_NAMES.map((name) => `CAST(${name} AS DOUBLE) AS ${name}`).join(', ')}
+  // Percentiles are fractional, every other figure a count (stored as 5, not 5.0).
+  const type = (name: string) => (/_p\d+$/.test(name) ? 'DOUBLE' : 'BIGINT');
+  const select = `SELECT w, brand_id, ${FIGURE_NAMES.map((name) => `CAST(${name} AS ${type(name)}) AS ${name}`).join(', ')}
     FROM (${keys}) k ${joins}`;
   await connection.run(append ? `INSERT INTO window_figures ${select}` : `CREATE OR REPLACE TEMP TABLE window_figures AS ${select}`);
   for (const part of parts) await connection.run(`DROP TABLE ${part}`);
