@@ -140,9 +140,10 @@ async function installCalendarForData(
     // Only events after the watermark can be new to the installed range; zone maps skip the older batches.
     const watermark = await warehouse.one<{ last_batch: number }>('SELECT last_batch FROM refresh_state WHERE id = 1');
     const needed = await neededRange(warehouse, calendar, now, watermark?.last_batch ?? 0);
+    // A calendar installed before business_calendar_slots existed lacks it: the query fails and it is reinstalled.
     const table = await warehouse.one<{ first: string | null; last: string | null; days: number }>(
       `SELECT CAST(min(day) AS VARCHAR) AS first, CAST(max(day) AS VARCHAR) AS last, count(*) AS days
-       FROM business_calendar`,
+       FROM business_calendar WHERE EXISTS (SELECT 1 FROM business_calendar_slots)`,
     ).catch(() => undefined);
     if (
       table?.first === installed.from &&

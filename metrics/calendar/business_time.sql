@@ -44,6 +44,14 @@
 --
 -- Instants before the first day of the range get NULLs; instants after its last day get wrong answers (the
 -- ASOF join takes the last row), so install a range from calendarRangeFor() that covers the data.
+--
+-- For millions of rows, look the day up in business_calendar_slots instead (installCalendar builds it after the
+-- rows): one row per quarter hour of the range with that quarter's business_calendar row, found by a hash join
+-- on business_slot(t), which gives the same row as the ASOF join inside the range and no row outside it. Every
+-- zone's local midnight falls on a quarter hour (installCalendar checks). Three ASOF joins of the order facts
+-- took 60 of the 160 CPU seconds of building them for 10M orders: each sorted all 10M rows.
+--
+--   FROM events e LEFT JOIN business_calendar_slots c ON c.slot = business_slot(e.t)
 
 CREATE OR REPLACE TABLE business_calendar (
   day DATE NOT NULL,                          -- local calendar date in the business zone, every day of the range
@@ -53,6 +61,9 @@ CREATE OR REPLACE TABLE business_calendar (
   open_seconds_before BIGINT NOT NULL,        -- business seconds from day_start of the first row to this day_start
   business_day_ordinal BIGINT NOT NULL        -- business days numbered 1,2,3… in order; a closed day carries the ordinal of the NEXT business day
 );
+
+-- The quarter hour of an instant since the epoch, rounded down (also before 1970).
+CREATE OR REPLACE MACRO business_slot(t) AS CAST(floor(epoch_ms(t) / 900000) AS BIGINT);
 
 CREATE OR REPLACE VIEW business_days AS
 SELECT business_day_ordinal AS ordinal, day, open_at, close_at

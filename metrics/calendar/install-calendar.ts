@@ -7,6 +7,7 @@ import type { BusinessCalendar, DateRange } from './calendar.ts';
 import { addDays, daysBetween } from './zoned-time.ts';
 
 const BUSINESS_TIME_SQL = join(dirname(fileURLToPath(import.meta.url)), 'business_time.sql');
+const CALENDAR_SLOTS_SQL = join(dirname(fileURLToPath(import.meta.url)), 'calendar_slots.sql');
 
 /** Rows per INSERT statement: keeps statements small whatever the range. */
 const INSERT_BATCH = 1_000;
@@ -19,8 +20,8 @@ export interface InstalledCalendar {
 }
 
 /**
- * (Re)creates business_calendar for every local date of `range` (inclusive), the business_days view and the
- * business-time macros of business_time.sql. Runs in one transaction so readers never see a half-built calendar.
+ * (Re)creates business_calendar for every local date of `range` (inclusive), the business_days view, the
+ * business-time macros of business_time.sql and business_calendar_slots. Runs in one transaction so readers never see a half-built calendar.
  */
 export async function installCalendar(
   connection: DuckDBConnection,
@@ -36,6 +37,14 @@ export async function installCalendar(
         `INSERT INTO business_calendar VALUES ${rows.slice(start, start + INSERT_BATCH).join(',\n')}`,
       );
     }
+    const unaligned = await connection.runAndReadAll(
+      `SELECT CAST(min(day) AS VARCHAR) FROM business_calendar WHERE epoch_ms(day_start) % 900000 <> 0`,
+    );
+    const day = unaligned.getRows()[0]?.[0];
+    if (day !== null && day !== undefined) {
+      throw new RangeError(`${calendar.timeZone}: local midnight of ${String(day)} is not on a quarter hour, which business_calendar_slots needs`);
+    }
+    await connection.run(readFileSync(CALENDAR_SLOTS_SQL, 'utf8'));
     await connection.run('COMMIT');
   } catch (error) {
     await connection.run('ROLLBACK');

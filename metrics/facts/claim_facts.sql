@@ -69,8 +69,8 @@ timed AS (
     business_seconds_at(c.closed_at, closed)
       AS closed_seconds
   FROM claims c
-  ASOF LEFT JOIN business_calendar opened ON c.opened_at >= opened.day_start
-  ASOF LEFT JOIN business_calendar closed ON c.closed_at >= closed.day_start
+  LEFT JOIN business_calendar_slots opened ON opened.slot = business_slot(c.opened_at)
+  LEFT JOIN business_calendar_slots closed ON closed.slot = business_slot(c.closed_at)
 )
 SELECT
   t.claim_id, t.brand_id, t.day, t.order_id, t.opened_at, t.claim_type, t.reason,

@@ -41,7 +41,7 @@ timed AS (
     business_date_ordinal_at(c.attempted_at, attempted)
       AS attempted_ordinal
   FROM contacts c
-  ASOF LEFT JOIN business_calendar attempted ON c.attempted_at >= attempted.day_start
+  LEFT JOIN business_calendar_slots attempted ON attempted.slot = business_slot(c.attempted_at)
 )
 SELECT
   t.contact_id, t.brand_id, t.day, t.attempted_at, t.channel, t.purpose, t.answered_at,

@@ -62,8 +62,8 @@ timed AS (
       AS opened_seconds,
     business_seconds_at(i.first_brand_answer_at, answered) AS answered_seconds
   FROM inquiries i
-  ASOF LEFT JOIN business_calendar opened ON i.opened_at >= opened.day_start
-  ASOF LEFT JOIN business_calendar answered ON i.first_brand_answer_at >= answered.day_start
+  LEFT JOIN business_calendar_slots opened ON opened.slot = business_slot(i.opened_at)
+  LEFT JOIN business_calendar_slots answered ON answered.slot = business_slot(i.first_brand_answer_at)
 )
 SELECT
   t.inquiry_id, t.brand_id, t.day, t.opened_at, t.channel, t.category, t.order_id,

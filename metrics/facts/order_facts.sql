@@ -110,9 +110,9 @@ timed AS (
     business_seconds_at(p.dispatched_at, sent)
       AS dispatched_seconds
   FROM promised p
-  ASOF LEFT JOIN business_calendar placed ON p.placed_at >= placed.day_start
-  ASOF LEFT JOIN business_calendar start ON p.clock_start_at >= start.day_start
-  ASOF LEFT JOIN business_calendar sent ON p.dispatched_at >= sent.day_start
+  LEFT JOIN business_calendar_slots placed ON placed.slot = business_slot(p.placed_at)
+  LEFT JOIN business_calendar_slots start ON start.slot = business_slot(p.clock_start_at)
+  LEFT JOIN business_calendar_slots sent ON sent.slot = business_slot(p.dispatched_at)
 )
 SELECT
   t.order_id, t.brand_id, t.day, t.placed_at, t.amount, t.quantity, t.paid_at, t.cancelled_at, t.cancelled_by,

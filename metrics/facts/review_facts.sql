@@ -25,4 +25,4 @@ reviews AS (
 )
 SELECT r.review_id, r.brand_id, posted.day AS day, r.order_id, r.posted_at, r.score, r.last_batch
 FROM reviews r
-ASOF LEFT JOIN business_calendar posted ON r.posted_at >= posted.day_start
+LEFT JOIN business_calendar_slots posted ON posted.slot = business_slot(r.posted_at)

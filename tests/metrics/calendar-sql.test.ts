@@ -146,6 +146,34 @@ describe('business_calendar in DuckDB', () => {
     await expectSqlAgreesWithJs(newYork, calendarRangeFor('2023-01-01', '2026-12-31'), 500, 7);
   });
 
+  it('finds the same day through business_calendar_slots as through an ASOF join (Seoul, New York, Kolkata)', async () => {
+    // The facts look days up by quarter-hour slot instead of an ASOF join; inside the installed range both must
+    // pick the same business_calendar row for every instant, DST changes (New York) and a half-hour offset
+    // (Kolkata) included. Outside the range the slots give no row.
+    for (const [timeZone, seed] of [['Asia/Seoul', 1], ['America/New_York', 2], ['Asia/Kolkata', 3]] as const) {
+      const calendar = BusinessCalendar.fromSettings({ timeZone, koreanHolidays: timeZone === 'Asia/Seoul' });
+      const range = { from: '2023-01-01', to: '2026-12-31' };
+      await installCalendar(connection, calendar, range);
+      const instants = randomInstants(calendar, 1_000, seed);
+      await connection.run(
+        `CREATE OR REPLACE TABLE instants AS SELECT * FROM (VALUES ${instants.map((t, i) => `(${i}, ${sqlInstant(t)})`).join(',')}) v(i, t)`,
+      );
+      const differing = await rows(`
+        SELECT count(*) AS n FROM (
+          SELECT i.i, c.day AS asof_day FROM instants i ASOF LEFT JOIN business_calendar c ON i.t >= c.day_start
+        ) a
+        JOIN (
+          SELECT i.i, s.day AS slot_day FROM instants i LEFT JOIN business_calendar_slots s ON s.slot = business_slot(i.t)
+        ) b USING (i)
+        WHERE a.asof_day IS DISTINCT FROM b.slot_day`);
+      expect(Number(differing[0]!.n), timeZone).toBe(0);
+      const outside = await rows(`
+        SELECT count(s.day) AS n FROM (VALUES (TIMESTAMPTZ '2022-12-30 00:00:00+00'), (TIMESTAMPTZ '2027-01-02 00:00:00+00')) v(t)
+        LEFT JOIN business_calendar_slots s ON s.slot = business_slot(v.t)`);
+      expect(Number(outside[0]!.n), timeZone).toBe(0);
+    }
+  });
+
   it('stores Seollal 2024 as closed days carrying the next business day’s ordinal', async () => {
     const seoul = BusinessCalendar.fromSettings({});
     const installed = await installCalendar(connection, seoul, { from: '2024-02-07', to: '2024-02-14' });
