@@ -300,12 +300,14 @@ export function fastSelect(contract: StreamContract, sourceTypes: SourceTypes, s
       // The typed value must exist too (TRY_CAST of a date that does not exist, such as February 30).
       clean = `(${fast.clean}) AND ${v} IS NOT NULL`;
     }
-    // As checkedSelect: a field of another event type is dropped, not checked; a missing one is fine where optional.
-    const whenPresent =
-      required.length === 0 ? `${cell} IS NULL OR (${clean})` : required.length === present.length ? clean : `CASE WHEN ${cell} IS NULL THEN NOT ${ofTypes(required)} ELSE ${clean} END`;
-    // A field of another event type is dropped by checkedSelect; here it must be empty, so that the value needs no
-    // CASE of its own (a file that fills it goes the careful way).
-    oks.push(everyType ? `(${whenPresent})` : `CASE WHEN ${ofTypes(present)} THEN ${whenPresent} ELSE ${cell} IS NULL END`);
+    // As checkedSelect: a missing field is fine where the row's type does not require it. A field of another event
+    // type, which checkedSelect drops, must be empty here, so that the value needs no CASE of its own (a file that
+    // fills it goes the careful way). NULL is tested first: most optional cells are empty, and then that is all.
+    const whenNull = required.length === 0 ? 'true' : required.length === contract.types.length ? 'false' : `NOT ${ofTypes(required)}`;
+    const whenSet = everyType ? `(${clean})` : `${ofTypes(present)} AND (${clean})`;
+    oks.push(
+      whenNull === 'false' ? whenSet : whenNull === 'true' ? `(${cell} IS NULL OR ${whenSet})` : `CASE WHEN ${cell} IS NULL THEN ${whenNull} ELSE ${whenSet} END`,
+    );
     values.push(`${v} AS ${name}`);
   }
   return `SELECT "type", ${values.join(', ')},
