@@ -218,9 +218,9 @@ async function loadFast(connection: DuckDBConnection, request: LoadRequest): Pro
   // GROUP BY … HAVING) 1.3 to 2.5.
   const repeats = await connection.runAndReadAll(
     `SELECT (SELECT count(*) FILTER (h = previous) FROM (SELECT h, lag(h) OVER (ORDER BY h) AS previous
-                FROM (SELECT hash(event_id) AS h FROM ${table} WHERE ingest_batch = $batch))) AS repeated,
+                FROM (SELECT hash(event_id) AS h FROM ${table}${hadRows ? ' WHERE ingest_batch = $batch' : ''}))) AS repeated,
        ${hadRows ? `(SELECT count(*) FROM ${table} WHERE ingest_batch <> $batch AND event_id IN (SELECT event_id FROM ${table} WHERE ingest_batch = $batch))` : '0'} AS stored`,
-    { batch: request.batch },
+    hadRows ? { batch: request.batch } : {},
   );
   const found = repeats.getRowObjectsJS()[0];
   if (Number(found?.repeated ?? 0) > 0 || Number(found?.stored ?? 0) > 0) throw new Error('repeated or stored event ids: the careful path');
