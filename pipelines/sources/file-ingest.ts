@@ -113,7 +113,14 @@ async function ingestFileNow(warehouse: Warehouse, path: string, options: Ingest
   const started = Date.now();
   const startedAt = new Date(started);
   const size = statSync(path).size;
-  const sha256 = await sha256File(path);
+  const hashing = sha256File(path);
+  hashing.catch(() => undefined); // awaited wherever the sha256 is needed; a read error surfaces there
+  // The same content has the same size: when a file of this size was ingested before, the sha256 decides first, so
+  // that a repeated delivery stays a cheap no-op. Otherwise the content cannot have been ingested, and the file is
+  // hashed while DuckDB loads it (on the main thread, which waits for DuckDB anyway).
+  const sameSize = await warehouse.one(`SELECT 1 AS found FROM ingested_files WHERE size_bytes = $size AND outcome = 'ingested' LIMIT 1`, {
+    size,
+  });
   const base: FileIngestResult = {
     path,
     stream: null,
@@ -127,10 +134,12 @@ async function ingestFileNow(warehouse: Warehouse, path: string, options: Ingest
     seconds: 0,
   };
 
-  const previous = await warehouse.one<{ batch_id: number }>(
-    `SELECT batch_id FROM ingested_files WHERE sha256 = $sha256 AND outcome = 'ingested' LIMIT 1`,
-    { sha256 },
-  );
+  const previous =
+    sameSize &&
+    (await warehouse.one<{ batch_id: number }>(
+      `SELECT batch_id FROM ingested_files WHERE sha256 = $sha256 AND outcome = 'ingested' LIMIT 1`,
+      { sha256: await hashing },
+    ));
   let result: FileIngestResult;
   if (previous) {
     result = { ...base, outcome: 'already_ingested' };
@@ -139,7 +148,7 @@ async function ingestFileNow(warehouse: Warehouse, path: string, options: Ingest
     } catch {
       // Content already ingested under another name: the name does not matter any more.
     }
-    await recordFile(warehouse, { ...result, size, sha256, startedAt, batch: await nextBatch(warehouse) });
+    await recordFile(warehouse, { ...result, size, sha256: await hashing, startedAt, batch: await nextBatch(warehouse) });
   } else {
     // Taken under the ingest lock, so batches still commit in the order of their ids.
     const batch = await nextBatch(warehouse);
@@ -152,7 +161,7 @@ async function ingestFileNow(warehouse: Warehouse, path: string, options: Ingest
         const counts = await load(connection);
         if (!counts) return null;
         const outcome = { ...base, ...counts, outcome: 'ingested' as const };
-        await recordFile(warehouse, { ...outcome, size, sha256, startedAt, batch }, connection);
+        await recordFile(warehouse, { ...outcome, size, sha256: await hashing, startedAt, batch }, connection);
         return outcome;
       };
       // The fast path first; whatever it cannot do (a rejected or repeated row, a stored id, a file it cannot read)
@@ -166,7 +175,7 @@ async function ingestFileNow(warehouse: Warehouse, path: string, options: Ingest
     } catch (error) {
       const message = describeError(error);
       result = { ...base, outcome: 'failed', error: message };
-      await recordFile(warehouse, { ...result, size, sha256, startedAt, batch });
+      await recordFile(warehouse, { ...result, size, sha256: await hashing, startedAt, batch });
     }
   }
   result.seconds = (Date.now() - started) / 1000;
