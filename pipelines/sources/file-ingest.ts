@@ -6,7 +6,7 @@ import { contracts, type Stream } from '../contracts/index.ts';
 import type { Warehouse } from '../warehouse/database.ts';
 import { stageArrow } from './arrow-stage.ts';
 import { detectFile, type FileFormat } from './detect.ts';
-import { checkedSelect, sqlIdent, type SourceTypes } from './validation-sql.ts';
+import { checkedSelect, fastSelect, sqlIdent, type SourceTypes } from './validation-sql.ts';
 
 export type FileOutcome = 'ingested' | 'already_ingested' | 'failed';
 
@@ -47,6 +47,8 @@ const STAGE = 'ingest_stage';
  */
 export const MAX_LINE_BYTES = 64 * 1024 * 1024;
 const CHECKED = 'ingest_checked';
+/** A CSV file (`$path`) as text, cell by cell, for both paths: the same rows whichever path reads them. */
+const CSV_AS_TEXT = `read_csv($path, header = true, all_varchar = true, strict_mode = false, null_padding = true)`;
 
 /** Expands folders into their files, in path order; the inbox's own done/ and failed/ folders are skipped. */
 export function listIngestFiles(paths: string[]): string[] {
@@ -80,7 +82,8 @@ function isBrandsFile(path: string): boolean {
 
 export async function sha256File(path: string): Promise<string> {
   const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  // 1 MiB reads: with the default 64 KiB, hashing a 335 MiB CSV took twice as long (0.49 s against 0.26 s).
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
   return hash.digest('hex');
 }
 
@@ -110,7 +113,14 @@ async function ingestFileNow(warehouse: Warehouse, path: string, options: Ingest
   const started = Date.now();
   const startedAt = new Date(started);
   const size = statSync(path).size;
-  const sha256 = await sha256File(path);
+  const hashing = sha256File(path);
+  hashing.catch(() => undefined); // awaited wherever the sha256 is needed; a read error surfaces there
+  // The same content has the same size: when a file of this size was ingested before, the sha256 decides first, so
+  // that a repeated delivery stays a cheap no-op. Otherwise the content cannot have been ingested, and the file is
+  // hashed while DuckDB loads it (on the main thread, which waits for DuckDB anyway).
+  const sameSize = await warehouse.one(`SELECT 1 AS found FROM ingested_files WHERE size_bytes = $size AND outcome = 'ingested' LIMIT 1`, {
+    size,
+  });
   const base: FileIngestResult = {
     path,
     stream: null,
@@ -124,10 +134,12 @@ async function ingestFileNow(warehouse: Warehouse, path: string, options: Ingest
     seconds: 0,
   };
 
-  const previous = await warehouse.one<{ batch_id: number }>(
-    `SELECT batch_id FROM ingested_files WHERE sha256 = $sha256 AND outcome = 'ingested' LIMIT 1`,
-    { sha256 },
-  );
+  const previous =
+    sameSize &&
+    (await warehouse.one<{ batch_id: number }>(
+      `SELECT batch_id FROM ingested_files WHERE sha256 = $sha256 AND outcome = 'ingested' LIMIT 1`,
+      { sha256: await hashing },
+    ));
   let result: FileIngestResult;
   if (previous) {
     result = { ...base, outcome: 'already_ingested' };
@@ -136,7 +148,7 @@ async function ingestFileNow(warehouse: Warehouse, path: string, options: Ingest
     } catch {
       // Content already ingested under another name: the name does not matter any more.
     }
-    await recordFile(warehouse, { ...result, size, sha256, startedAt, batch: await nextBatch(warehouse) });
+    await recordFile(warehouse, { ...result, size, sha256: await hashing, startedAt, batch: await nextBatch(warehouse) });
   } else {
     // Taken under the ingest lock, so batches still commit in the order of their ids.
     const batch = await nextBatch(warehouse);
@@ -145,19 +157,25 @@ async function ingestFileNow(warehouse: Warehouse, path: string, options: Ingest
       base.stream = stream;
       base.format = format;
       const request = { path, stream, format, batch, timeZone: options.sourceTimeZone };
-      result = await warehouse.transaction(
-        async (connection) => {
-          const counts = await loadFile(connection, request);
-          const outcome = { ...base, ...counts, outcome: 'ingested' as const };
-          await recordFile(warehouse, { ...outcome, size, sha256, startedAt, batch }, connection);
-          return outcome;
-        },
-        { prepare: (connection) => stageFile(connection, request) },
-      );
+      const store = (load: (connection: DuckDBConnection) => Promise<LoadCounts | null>) => async (connection: DuckDBConnection) => {
+        const counts = await load(connection);
+        if (!counts) return null;
+        const outcome = { ...base, ...counts, outcome: 'ingested' as const };
+        await recordFile(warehouse, { ...outcome, size, sha256: await hashing, startedAt, batch }, connection);
+        return outcome;
+      };
+      // The fast path first; whatever it cannot do (a rejected or repeated row, a stored id, a file it cannot read)
+      // rolls its transaction back and the careful path does the file, with its quarantine and its errors.
+      const fast = await warehouse.transaction(store((connection) => loadFast(connection, request))).catch(() => null);
+      result =
+        fast ??
+        (await warehouse.transaction(store((connection) => loadFile(connection, request)), {
+          prepare: (connection) => stageFile(connection, request),
+        }))!;
     } catch (error) {
       const message = describeError(error);
       result = { ...base, outcome: 'failed', error: message };
-      await recordFile(warehouse, { ...result, size, sha256, startedAt, batch });
+      await recordFile(warehouse, { ...result, size, sha256: await hashing, startedAt, batch });
     }
   }
   result.seconds = (Date.now() - started) / 1000;
@@ -177,6 +195,49 @@ interface LoadRequest {
   format: FileFormat;
   batch: number;
   timeZone: string;
+}
+
+type LoadCounts = Pick<FileIngestResult, 'rowsRead' | 'accepted' | 'duplicate' | 'rejected' | 'rejects'>;
+
+/**
+ * The fast path for CSV and Parquet event files: one INSERT straight from the file (no staging copy, no line
+ * numbers) with fastSelect's tests, then one look at the inserted ids for repeats (in the file, or already
+ * stored). Returns null when the fast path does not apply; throws when the file needs the careful path, whose
+ * results it then gives exactly: it only ever stores a file in which every row is valid and new.
+ */
+async function loadFast(connection: DuckDBConnection, request: LoadRequest): Promise<LoadCounts | null> {
+  if (request.stream === 'brands' || (request.format !== 'csv' && request.format !== 'parquet')) return null;
+  const source = request.format === 'csv' ? CSV_AS_TEXT : `read_parquet(${sqlLiteralPath(request.path)})`;
+  const path: Record<string, string> = request.format === 'csv' ? { path: request.path } : {};
+  const described = await connection.runAndReadAll(`DESCRIBE SELECT * FROM ${source}`, path);
+  const sourceTypes: SourceTypes = new Map(described.getRowObjectsJS().map((row) => [String(row.column_name), String(row.column_type)]));
+  const select = fastSelect(contracts[request.stream], sourceTypes, source);
+  if (!select) return null;
+  const table = `raw_${request.stream}`;
+  const hadRows = (await connection.runAndReadAll(`SELECT EXISTS (SELECT 1 FROM ${table}) AS stored`)).getRowObjectsJS()[0]?.stored === true;
+  const columns = ['"type"', ...contracts[request.stream].columns.map((c) => sqlIdent(c.name)), 'ingest_batch'];
+  const inserted = await connection.runAndReadAll(`INSERT INTO ${table} (${columns.join(', ')}) ${select}`, {
+    ...path,
+    batch: request.batch,
+    ...(select.includes('$tz') ? { tz: request.timeZone } : {}),
+  });
+  const accepted = Number(inserted.getRowObjectsJS()[0]?.Count ?? 0);
+  // Distinct 64-bit hashes prove distinct ids (a collision only sends the file to the careful path). Sorting the
+  // hashes and comparing neighbours took 0.7 CPU seconds for 5M ids, a hash table of them (count DISTINCT,
+  // GROUP BY … HAVING) 1.3 to 2.5. DuckDB compares the neighbours of one sort on one thread: two halves of the
+  // hash range (equal hashes fall in the same half) use both cores.
+  const batchRows = hadRows ? ' WHERE ingest_batch = $batch' : '';
+  const neighbours = (half: string) =>
+    `SELECT count(*) FILTER (h = previous) AS n FROM (SELECT h, lag(h) OVER (ORDER BY h) AS previous
+       FROM (SELECT hash(event_id) AS h FROM ${table}${batchRows}) WHERE ${half})`;
+  const repeats = await connection.runAndReadAll(
+    `SELECT (SELECT sum(n) FROM (${neighbours('h < 9223372036854775808::UBIGINT')} UNION ALL ${neighbours('h >= 9223372036854775808::UBIGINT')})) AS repeated,
+       ${hadRows ? `(SELECT count(*) FROM ${table} WHERE ingest_batch <> $batch AND event_id IN (SELECT event_id FROM ${table} WHERE ingest_batch = $batch))` : '0'} AS stored`,
+    hadRows ? { batch: request.batch } : {},
+  );
+  const found = repeats.getRowObjectsJS()[0];
+  if (Number(found?.repeated ?? 0) > 0 || Number(found?.stored ?? 0) > 0) throw new Error('repeated or stored event ids: the careful path');
+  return { rowsRead: accepted, accepted, duplicate: 0, rejected: 0, rejects: [] };
 }
 
 /** Inside the file's transaction: what `stageFile` read is validated and stored. */
@@ -207,10 +268,7 @@ async function stageFile(connection: DuckDBConnection, request: LoadRequest): Pr
       // A fresh table's rowids follow the file's order (insertion order is preserved); they may start at an
       // offset, hence firstRowId.
       await runAllowingLongLines(connection, (lineSize) =>
-        connection.run(
-          `CREATE OR REPLACE TEMP TABLE ${STAGE}_rows AS SELECT * FROM read_csv($path, header = true, all_varchar = true, strict_mode = false, null_padding = true${lineSize})`,
-          { path },
-        ),
+        connection.run(`CREATE OR REPLACE TEMP TABLE ${STAGE}_rows AS SELECT * FROM ${CSV_AS_TEXT.replace(/\)$/, `${lineSize})`)}`, { path }),
       );
       await connection.run(
         `CREATE OR REPLACE TEMP VIEW ${STAGE} AS SELECT rowid - ${await firstRowId(connection, `${STAGE}_rows`)} + 2 AS _line, * FROM ${STAGE}_rows`,
