@@ -9,10 +9,19 @@ import { commandLine, fmt, log, machineLine, recordResults, table, writeSection 
 
 /**
  * Ingest speed against DuckDB's own raw load of the same files, in one run: the ratio is the figure that
- * matters (goal: ≥ 70 %). `npm run bench:ingest [-- --events N]`, default 5,000,000 events.
+ * matters (goal: ≥ 70 %). `npm run bench:ingest [-- --events N] [-- --repeat N]`, default 5,000,000 events,
+ * 3 pairs per format: on this shared 2-core machine one pair's ratio moved by 5–15 points from run to run, so
+ * the pairs alternate (raw, ingest, raw, ingest, …) and the median pair is reported with every pair's ratio.
  */
-const { values } = parseArgs({ options: { events: { type: 'string', default: '5000000' }, 'dry-run': { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: {
+    events: { type: 'string', default: '5000000' },
+    repeat: { type: 'string', default: '3' },
+    'dry-run': { type: 'boolean', default: false },
+  },
+});
 const events = Number(values.events);
+const repeat = Math.max(1, Math.trunc(Number(values.repeat)));
 const dir = mkdtempSync(join(tmpdir(), 'brandscore-bench-ingest-'));
 
 async function writeFiles() {
@@ -68,14 +77,20 @@ async function brandscoreLoad(file: string): Promise<number> {
 log(`writing ${fmt(events)} order events as Parquet and CSV into ${dir}`);
 await writeFiles();
 const rows: (string | number)[][] = [];
-const figures: Record<string, { raw: number; ours: number }> = {};
+const figures: Record<string, { raw: number; ours: number; pairs: { raw: number; ours: number }[] }> = {};
 for (const [format, reader] of [['parquet', 'read_parquet'], ['csv', 'read_csv']] as const) {
   const file = join(dir, `orders.${format}`);
-  log(`${format}: DuckDB raw INSERT … SELECT`);
-  const raw = await rawLoad(file, reader);
-  log(`${format}: brandscore ingest (validation, quarantine, dedup, bookkeeping)`);
-  const ours = await brandscoreLoad(file);
-  figures[format] = { raw, ours };
+  const pairs: { raw: number; ours: number }[] = [];
+  for (let pair = 1; pair <= repeat; pair++) {
+    log(`${format} pair ${pair}/${repeat}: DuckDB raw INSERT … SELECT, then brandscore ingest (validation, quarantine, dedup, bookkeeping)`);
+    const raw = await rawLoad(file, reader);
+    const ours = await brandscoreLoad(file);
+    log(`  raw ${raw.toFixed(2)} s, brandscore ${ours.toFixed(2)} s: ${((raw / ours) * 100).toFixed(1)} %`);
+    pairs.push({ raw, ours });
+  }
+  const byRatio = [...pairs].sort((a, b) => a.raw / a.ours - b.raw / b.ours);
+  const { raw, ours } = byRatio[Math.floor((byRatio.length - 1) / 2)]!;
+  figures[format] = { raw, ours, pairs };
   const size = statSync(file).size / 2 ** 20;
   rows.push([
     format,
@@ -83,9 +98,9 @@ for (const [format, reader] of [['parquet', 'read_parquet'], ['csv', 'read_csv']
     `${fmt(raw, 2)} s (${fmt(events / raw)} ev/s)`,
     `${fmt(ours, 2)} s (${fmt(events / ours)} ev/s)`,
     `${fmt((raw / ours) * 100, 1)} %`,
+    pairs.map((p) => `${fmt((p.raw / p.ours) * 100, 1)} %`).join(', '),
     raw / ours >= 0.7 ? 'met' : 'missed',
   ]);
-  log(`${format}: raw ${raw.toFixed(2)} s, brandscore ${ours.toFixed(2)} s`);
 }
 rmSync(dir, { recursive: true, force: true });
 
@@ -93,12 +108,14 @@ const markdown = `## File ingest versus DuckDB's raw load
 
 Command: \`${commandLine(`npm run bench:ingest -- --events ${events}`)}\` · ${machineLine()}
 
-${fmt(events)} order events (half \`order_placed\`, half \`order_paid\`), the same file loaded twice into a fresh database:
+${fmt(events)} order events (half \`order_placed\`, half \`order_paid\`), the same file loaded ${2 * repeat} times, each into a fresh database,
+alternating:
 by DuckDB's own \`INSERT INTO raw_orders SELECT * FROM read_…(file)\` (no validation, no deduplication), and by
 \`ingestFile\` (typed read, contract validation with quarantine, in-file and stored-event deduplication, the
-ingested_files record, one transaction). Goal: brandscore reaches at least 70 % of the raw load speed.
+ingested_files record, one transaction). Goal: brandscore reaches at least 70 % of the raw load speed. Shown: the
+median of ${repeat} pairs (raw load, then ingest) by their ratio, and every pair's ratio in run order.
 
-${table(['format', 'file', 'DuckDB raw load', 'brandscore ingest', 'brandscore / raw', 'goal ≥ 70 %'], rows)}
+${table(['format', 'file', 'DuckDB raw load', 'brandscore ingest', 'brandscore / raw (median pair)', 'each pair', 'goal ≥ 70 %'], rows)}
 `;
 recordResults('ingest', { events, formats: figures, peak_mib: process.resourceUsage().maxRSS / 1024 });
 if (!values['dry-run']) writeSection('ingest', markdown);
