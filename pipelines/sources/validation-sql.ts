@@ -193,7 +193,7 @@ FROM (SELECT ${checked.join(',\n  ')}
  * The message of the error the fast path raises for a row it cannot vouch for; the careful path then does the
  * file again (checkedSelect, with quarantine).
  */
-export const FAST_PATH_DECLINED = 'brandscore: a row needs the careful path';
+const FAST_PATH_DECLINED = 'brandscore: a row needs the careful path';
 
 const DIGIT = '[0-9]';
 const digits = (n: number) => DIGIT.repeat(n);
