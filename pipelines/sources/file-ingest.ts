@@ -45,7 +45,7 @@ const STAGE = 'ingest_stage';
  * Longest line a CSV or NDJSON file may have (DuckDB's default is 2 MB): a longer cell is the contract's to
  * reject, row by row, instead of failing the whole file and its good rows with it.
  */
-export const MAX_LINE_BYTES = 64 * 1024 * 1024;
+const MAX_LINE_BYTES = 64 * 1024 * 1024;
 const CHECKED = 'ingest_checked';
 /** A CSV file (`$path`) as text, cell by cell, for both paths: the same rows whichever path reads them. */
 const CSV_AS_TEXT = `read_csv($path, header = true, all_varchar = true, strict_mode = false, null_padding = true)`;

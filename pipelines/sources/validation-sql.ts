@@ -56,6 +56,10 @@ interface ColumnSql {
  */
 const withSeconds = (s: string) => `CASE WHEN substr(${s}, 17, 1) = ':' THEN ${s} ELSE substr(${s}, 1, 16) || ':00' || substr(${s}, 17) END`;
 
+/** Whether instant `t` (TIMESTAMPTZ) is in the contract's years, in UTC: checkedSelect and fastSelect test it alike. */
+const inInstantYears = (t: string) =>
+  `${t} >= TIMESTAMPTZ '${INSTANT_YEARS.min}-01-01 00:00:00+00' AND ${t} < TIMESTAMPTZ '${INSTANT_YEARS.max + 1}-01-01 00:00:00+00'`;
+
 function typedValue(column: Column, s: string, sourceType: string): string {
   const isText = TEXT_TYPES.has(sourceType);
   switch (column.kind) {
@@ -121,7 +125,7 @@ function columnSql(column: Column, sourceTypes: SourceTypes, types: string[]): C
     // the Parquet checks).
     const outside = isText
       ? `left(${s}, 4) NOT BETWEEN '${INSTANT_YEARS.min}' AND '${INSTANT_YEARS.max}'`
-      : `NOT (CAST(${v} AS TIMESTAMPTZ) >= TIMESTAMPTZ '${INSTANT_YEARS.min}-01-01 00:00:00+00' AND CAST(${v} AS TIMESTAMPTZ) < TIMESTAMPTZ '${INSTANT_YEARS.max + 1}-01-01 00:00:00+00')`;
+      : `NOT (${inInstantYears(`CAST(${v} AS TIMESTAMPTZ)`)})`;
     valueChecks.push(when(outside, `'${INSTANT_YEARS_MESSAGE}: ''' || ${shown} || ''''`));
   }
   if (column.maxLength !== undefined) valueChecks.push(when(`length(${s}) > ${column.maxLength}`, `'longer than ${column.maxLength} characters'`));
@@ -189,7 +193,7 @@ FROM (SELECT ${checked.join(',\n  ')}
  * The message of the error the fast path raises for a row it cannot vouch for; the careful path then does the
  * file again (checkedSelect, with quarantine).
  */
-export const FAST_PATH_DECLINED = 'brandscore: a row needs the careful path';
+const FAST_PATH_DECLINED = 'brandscore: a row needs the careful path';
 
 const DIGIT = '[0-9]';
 const digits = (n: number) => DIGIT.repeat(n);
@@ -244,11 +248,9 @@ function fastCell(column: Column, x: string, v: string, sourceType: string): { v
         return { value: `TRY_CAST(${x} AS DATE)`, clean: `${x} GLOB '${DATE_GLOB}'` };
     }
   }
-  const inYears = (v: string) =>
-    `${v} >= TIMESTAMPTZ '${INSTANT_YEARS.min}-01-01 00:00:00+00' AND ${v} < TIMESTAMPTZ '${INSTANT_YEARS.max + 1}-01-01 00:00:00+00'`;
   if (column.kind === 'int' && INTEGER_TYPES.has(sourceType)) return { value: `TRY_CAST(${x} AS BIGINT)`, clean: all(bounds(v)) };
-  if (column.kind === 'instant' && sourceType === 'TIMESTAMP WITH TIME ZONE') return { value: x, clean: inYears(v) };
-  if (column.kind === 'instant' && sourceType.startsWith('TIMESTAMP')) return { value: `timezone($tz, CAST(${x} AS TIMESTAMP))`, clean: inYears(v) };
+  if (column.kind === 'instant' && sourceType === 'TIMESTAMP WITH TIME ZONE') return { value: x, clean: inInstantYears(v) };
+  if (column.kind === 'instant' && sourceType.startsWith('TIMESTAMP')) return { value: `timezone($tz, CAST(${x} AS TIMESTAMP))`, clean: inInstantYears(v) };
   if (column.kind === 'date' && sourceType === 'DATE') return { value: x, clean: 'true' };
   return null;
 }

@@ -1,29 +1,19 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { signBody } from '../../pipelines/delivery/webhook.ts';
 import { Warehouse } from '../../pipelines/warehouse/database.ts';
+import { CLI, spawnCli } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/event-files.ts';
 import { startReceiver, type Receiver } from '../helpers/webhook-receiver.ts';
 import { insertRaw, kst, upsertBrand } from '../metrics/raw-events.ts';
 
-const CLI = resolve('bin/brandscore.js');
 const SECRET = 'crash-test-secret-0123456789';
 const DATE = '2024-03-20';
 
 let receiver: Receiver | undefined;
 
-function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('exit', (status) => done({ status, stdout, stderr }));
-  });
-}
 afterEach(async () => {
   await receiver?.close();
   receiver = undefined;
@@ -69,7 +59,7 @@ describe('a process killed between sending a digest and recording the answer', (
 
     // Restart: the same command again. It makes no new digest for the date and resumes the pending delivery.
     // Not spawnSync: the receiver lives in this process and must keep answering.
-    const rerun = await runCli(['digest', '--date', DATE, '--db', db, '--config', config], env);
+    const rerun = await spawnCli(['digest', '--date', DATE, '--db', db, '--config', config], env);
     expect(rerun.status, rerun.stderr).toBe(0);
     expect(rerun.stdout).toContain(`digests of ${DATE}`);
     expect(rerun.stdout).toContain('1 brand(s), 0 new');

@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { signBody } from '../../pipelines/delivery/webhook.ts';
 import { Warehouse } from '../../pipelines/warehouse/database.ts';
+import { spawnCli } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/event-files.ts';
 import { startReceiver, type Receiver } from '../helpers/webhook-receiver.ts';
 import { insertRaw, kst, upsertBrand } from '../metrics/raw-events.ts';
@@ -14,22 +14,11 @@ import { insertRaw, kst, upsertBrand } from '../metrics/raw-events.ts';
  * attempt with 503 and drops the second connection, so the retry and error lines are logged too. Nothing the
  * process prints (stdout and stderr) may contain the signing secret, the URL's secret parts or a signature.
  */
-const CLI = resolve('bin/brandscore.js');
 const SECRET = 'delivery-log-test-secret-0123456789';
 const PATH_SECRET = 'T0SECRETPATH/B0SECRETPATH/xoxSECRETPATH';
 const QUERY_TOKEN = 'querytokensecret42';
 let receiver: Receiver | undefined;
 afterAll(async () => receiver?.close());
-
-function run(args: string[], env: NodeJS.ProcessEnv): Promise<{ status: number | null; output: string }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('exit', (status) => done({ status, output }));
-  });
-}
 
 describe('digest delivery logs', () => {
   it('never show the webhook secret, the secret parts of its URL or a signature', async () => {
@@ -56,7 +45,7 @@ describe('digest delivery logs', () => {
       return 200;
     });
     const url = `${receiver.url}/${PATH_SECRET}?token=${QUERY_TOKEN}`;
-    const result = await run(['digest', '--date', '2024-03-20', '--db', db, '--config', config], {
+    const result = await spawnCli(['digest', '--date', '2024-03-20', '--db', db, '--config', config], {
       BRANDSCORE_WEBHOOK_URL: url,
       BRANDSCORE_WEBHOOK_SECRET: SECRET,
     });

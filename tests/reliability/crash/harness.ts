@@ -1,8 +1,9 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Warehouse } from '../../../pipelines/warehouse/database.ts';
+import { CLI, spawnCli } from '../../helpers/cli.ts';
 
 /**
  * The pieces of the crash tests: child processes of the real CLI, a seeded RNG, the invariants read from the
@@ -10,7 +11,7 @@ import { Warehouse } from '../../../pipelines/warehouse/database.ts';
  * an uninterrupted run.
  */
 
-export const CLI = resolve('bin/brandscore.js');
+export { CLI };
 export const STREAMS = ['brands', 'orders', 'shipments', 'inquiries', 'claims', 'contacts', 'reviews'] as const;
 const EVENT_STREAMS = STREAMS.filter((s) => s !== 'brands');
 
@@ -49,19 +50,11 @@ export function runAndKill(args: string[], delayMs: number, env: NodeJS.ProcessE
  * runCli without blocking this process's event loop, for commands that talk to a server living in the test
  * process (the webhook receiver); rejects when the command fails.
  */
-export function runCliAsync(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ stdout: string; stderr: string; seconds: number }> {
+export async function runCliAsync(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ stdout: string; stderr: string; seconds: number }> {
   const started = performance.now();
-  return new Promise((resolveRun, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('exit', (code) => {
-      if (code === 0) resolveRun({ stdout, stderr, seconds: (performance.now() - started) / 1000 });
-      else reject(new Error(`brandscore ${args.join(' ')} exited ${code}: ${stderr.slice(-2000)}`));
-    });
-  });
+  const { status, stdout, stderr } = await spawnCli(args, env);
+  if (status !== 0) throw new Error(`brandscore ${args.join(' ')} exited ${status}: ${stderr.slice(-2000)}`);
+  return { stdout, stderr, seconds: (performance.now() - started) / 1000 };
 }
 
 export interface Served {
