@@ -36,6 +36,23 @@ export function daysBetween(from: string, to: string): number {
   return dayNumber(to) - dayNumber(from);
 }
 
+/**
+ * Days in the window [from, to) of API dates, after checking both are dates and the window is not empty; `fail`
+ * makes the caller's error (each module answers with its own class) from the message.
+ */
+export function windowDays(dates: { from: string; to: string }, fail: (message: string) => Error): number {
+  for (const date of [dates.from, dates.to]) {
+    try {
+      parseIsoDate(date);
+    } catch {
+      throw fail(`expected a YYYY-MM-DD date, got '${date}'`);
+    }
+  }
+  const days = daysBetween(dates.from, dates.to);
+  if (days <= 0) throw fail(`window is empty: to (${dates.to}) must be after from (${dates.from})`);
+  return days;
+}
+
 /** 1 = Monday … 7 = Sunday, as in CalendarSettings.hours. */
 export function isoWeekday(date: string): number {
   const weekday = new Date(dayNumber(date) * MS_PER_DAY).getUTCDay();

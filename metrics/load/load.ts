@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { PeakLoadSettings } from '../../pipelines/config.ts';
 import type { Warehouse } from '../../pipelines/warehouse/database.ts';
 import type { BusinessCalendar } from '../calendar/calendar.ts';
-import { addDays, daysBetween, parseIsoDate, ZonedClock } from '../calendar/zoned-time.ts';
+import { addDays, windowDays, ZonedClock } from '../calendar/zoned-time.ts';
 import { detectSurges, surgeLookbackDays, type Surge } from './surges.ts';
 
 /**
@@ -73,15 +73,7 @@ interface BucketBounds {
 
 /** Checks a window of API dates and its length for the grain. */
 export function checkLoadWindow(dates: { from: string; to: string }, grain: LoadGrain): void {
-  for (const date of [dates.from, dates.to]) {
-    try {
-      parseIsoDate(date);
-    } catch {
-      throw new LoadWindowError(`expected a YYYY-MM-DD date, got '${date}'`);
-    }
-  }
-  const days = daysBetween(dates.from, dates.to);
-  if (days <= 0) throw new LoadWindowError(`window is empty: to (${dates.to}) must be after from (${dates.from})`);
+  const days = windowDays(dates, (message) => new LoadWindowError(message));
   if (days > MAX_WINDOW_DAYS[grain]) {
     throw new LoadWindowError(`window of ${days} days is too long for grain=${grain} (at most ${MAX_WINDOW_DAYS[grain]})`);
   }

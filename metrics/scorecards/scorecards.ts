@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Warehouse } from '../../pipelines/warehouse/database.ts';
 import type { BusinessCalendar } from '../calendar/calendar.ts';
-import { addDays, daysBetween, parseIsoDate } from '../calendar/zoned-time.ts';
+import { addDays, daysBetween, windowDays } from '../calendar/zoned-time.ts';
 import {
   RANKED_KEYS,
   type DurationMetric,
@@ -97,16 +97,7 @@ export function resolveWindow(
   dates: { from: string; to: string },
   now: Date,
 ): ScorecardWindow {
-  for (const date of [dates.from, dates.to]) {
-    try {
-      parseIsoDate(date);
-    } catch {
-      throw new ScorecardWindowError(`expected a YYYY-MM-DD date, got '${date}'`);
-    }
-  }
-  if (daysBetween(dates.from, dates.to) <= 0) {
-    throw new ScorecardWindowError(`window is empty: to (${dates.to}) must be after from (${dates.from})`);
-  }
+  windowDays(dates, (message) => new ScorecardWindowError(message));
   const end = calendar.calendarDayOf(dates.to).dayStart;
   return { from: dates.from, to: dates.to, as_of: new Date(Math.min(end, now.getTime())).toISOString() };
 }

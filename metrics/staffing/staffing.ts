@@ -2,7 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { PeakLoadSettings } from '../../pipelines/config.ts';
 import type { Warehouse } from '../../pipelines/warehouse/database.ts';
 import type { BusinessCalendar } from '../calendar/calendar.ts';
-import { addDays, daysBetween, parseIsoDate } from '../calendar/zoned-time.ts';
+import { addDays, windowDays } from '../calendar/zoned-time.ts';
 import { FORECAST_DAYS, forecastLoad, type LoadForecast } from '../forecast/forecast.ts';
 import { bucketsOf, computeLoadSeries } from '../load/load.ts';
 import { agentsForServiceLevel } from './erlang-c.ts';
@@ -108,15 +108,7 @@ export async function computeStaffing(
   const { calendar, now, connection } = context;
   const settings = context.settings.staffing;
   const today = calendar.localDateOf(now);
-  for (const date of [dates.from, dates.to]) {
-    try {
-      parseIsoDate(date);
-    } catch {
-      throw new StaffingWindowError(`expected a YYYY-MM-DD date, got '${date}'`);
-    }
-  }
-  const length = daysBetween(dates.from, dates.to);
-  if (length <= 0) throw new StaffingWindowError(`window is empty: to (${dates.to}) must be after from (${dates.from})`);
+  const length = windowDays(dates, (message) => new StaffingWindowError(message));
   if (length > MAX_STAFFING_DAYS) throw new StaffingWindowError(`window of ${length} days is too long (at most ${MAX_STAFFING_DAYS})`);
   const lastForecast = addDays(today, FORECAST_DAYS);
   if (dates.to > lastForecast) {
