@@ -65,12 +65,6 @@ async function withForecast(title: string, build: () => Promise<ChartSpec>): Pro
   }
 }
 
-/** The picked window of a load chart, refused when longer than `GET /api/load` takes. */
-function loadDates(ctx: DashboardContext, query: WindowPickerQuery): { from: string; to: string } {
-  const { from, to } = pickedWindow(ctx, query);
-  return { from, to };
-}
-
 /** A measure per day in the picked window continued by its forecast of the next 28 days. */
 function forecastChart(measure: 'orders_placed' | 'inquiries_opened', title: string, what: string) {
   return chart({
@@ -80,7 +74,7 @@ function forecastChart(measure: 'orders_placed' | 'inquiries_opened', title: str
     build: (ctx, _viewer, query) =>
       withForecast(title, async () => {
         const staffing = await loadStaffing(ctx);
-        return loadVolumeChart(await loadLoad(ctx, loadDates(ctx, query), 'day'), {
+        return loadVolumeChart(await loadLoad(ctx, pickedWindow(ctx, query), 'day'), {
           measure,
           forecast: measure === 'orders_placed' ? staffing.forecast.orders : staffing.forecast.inquiries,
           interval: staffing.forecast.interval,
@@ -150,20 +144,20 @@ export const CHARTS = {
     description: 'Orders placed per day in the picked window, with the order surges marked',
     access: 'GET /api/load',
     query: LoadWindowQuery,
-    build: async (ctx, _viewer, query) => loadVolumeChart(await loadLoad(ctx, loadDates(ctx, query), 'day'), { measure: 'orders_placed' }),
+    build: async (ctx, _viewer, query) => loadVolumeChart(await loadLoad(ctx, pickedWindow(ctx, query), 'day'), { measure: 'orders_placed' }),
   }),
   'load-inquiries': chart({
     description: 'Inquiries opened per day in the picked window',
     access: 'GET /api/load',
     query: LoadWindowQuery,
-    build: async (ctx, _viewer, query) => loadVolumeChart(await loadLoad(ctx, loadDates(ctx, query), 'day'), { measure: 'inquiries_opened' }),
+    build: async (ctx, _viewer, query) => loadVolumeChart(await loadLoad(ctx, pickedWindow(ctx, query), 'day'), { measure: 'inquiries_opened' }),
   }),
   'load-hourly': chart({
     description: `Orders placed per hour over the last ${HOURLY_DAYS} days of the picked window`,
     access: 'GET /api/load',
     query: LoadWindowQuery,
     async build(ctx, _viewer, query) {
-      const { from, to } = loadDates(ctx, query);
+      const { from, to } = pickedWindow(ctx, query);
       const start = addDays(to, -Math.min(HOURLY_DAYS, MAX_WINDOW_DAYS.hour));
       return loadVolumeChart(await loadLoad(ctx, { from: start > from ? start : from, to }, 'hour'), { measure: 'orders_placed' });
     },
@@ -172,19 +166,19 @@ export const CHARTS = {
     description: 'Inquiries opened per day by channel',
     access: 'GET /api/load',
     query: LoadWindowQuery,
-    build: async (ctx, _viewer, query) => inquiryChannelsChart(await loadLoad(ctx, loadDates(ctx, query), 'day')),
+    build: async (ctx, _viewer, query) => inquiryChannelsChart(await loadLoad(ctx, pickedWindow(ctx, query), 'day')),
   }),
   'load-backlog': chart({
     description: 'Open-inquiry backlog at the end of each day, with the SLA rate of the inquiries opened that day',
     access: 'GET /api/load',
     query: LoadWindowQuery,
-    build: async (ctx, _viewer, query) => backlogChart(await loadLoad(ctx, loadDates(ctx, query), 'day')),
+    build: async (ctx, _viewer, query) => backlogChart(await loadLoad(ctx, pickedWindow(ctx, query), 'day')),
   }),
   'load-self-service': chart({
     description: 'Address changes and cancellations per day: self-service versus CS (and cancellations by brands)',
     access: 'GET /api/load',
     query: LoadWindowQuery,
-    build: async (ctx, _viewer, query) => selfServiceChart(await loadLoad(ctx, loadDates(ctx, query), 'day')),
+    build: async (ctx, _viewer, query) => selfServiceChart(await loadLoad(ctx, pickedWindow(ctx, query), 'day')),
   }),
   'forecast-orders': forecastChart('orders_placed', 'Orders placed per day', 'Orders'),
   'forecast-inquiries': forecastChart('inquiries_opened', 'Inquiries opened per day', 'Inquiries'),
