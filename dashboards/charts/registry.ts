@@ -12,6 +12,7 @@ import { SCORECARD_CHART_BRANDS, SCORECARD_CHART_METRICS, scorecardRatesChart } 
 import { emptyChart, type ChartSpec } from './spec.ts';
 import { ForecastUnavailableError } from '../../metrics/forecast/forecast.ts';
 import { resolveWindow } from '../../metrics/scorecards/scorecards.ts';
+import type { WeekTrend } from '../../metrics/evidence/schema.ts';
 
 /**
  * Every chart by name: its query parameters (zod), whose access it follows and how it is built. Pages embed charts
@@ -83,6 +84,17 @@ function forecastChart(measure: 'orders_placed' | 'inquiries_opened', title: str
   });
 }
 
+/** A chart of one brand's weekly trend (the data of `GET /api/brands/:brand_id/trend`, read once per page for all three). */
+function brandTrendChart(description: string, draw: (weeks: readonly WeekTrend[], t: Labeller) => ChartSpec) {
+  return chart({
+    description,
+    access: 'GET /api/brands/:brand_id/scorecard',
+    query: BrandTrendQuery,
+    brandOf: (query) => query.brand_id,
+    build: async (ctx, _viewer, query, t) => draw((await loadTrend(ctx, query.brand_id, query.weeks)).weeks, t),
+  });
+}
+
 export const CHARTS = {
   'scorecard-rates': chart({
     description: 'One rate across brands: the highest 15 with their 95% intervals',
@@ -94,27 +106,9 @@ export const CHARTS = {
       return scorecardRatesChart(rows, metric, t);
     },
   }),
-  'brand-late-dispatch': chart({
-    description: "A brand's late dispatch rate by week, with 95% intervals",
-    access: 'GET /api/brands/:brand_id/scorecard',
-    query: BrandTrendQuery,
-    brandOf: (query) => query.brand_id,
-    build: async (ctx, _viewer, query, t) => weeklyRateChart((await loadTrend(ctx, query.brand_id, query.weeks)).weeks, 'late_dispatch_rate', t),
-  }),
-  'brand-sla': chart({
-    description: "A brand's inquiry SLA rate by week, with 95% intervals",
-    access: 'GET /api/brands/:brand_id/scorecard',
-    query: BrandTrendQuery,
-    brandOf: (query) => query.brand_id,
-    build: async (ctx, _viewer, query, t) => weeklyRateChart((await loadTrend(ctx, query.brand_id, query.weeks)).weeks, 'sla_rate', t),
-  }),
-  'brand-answer-time': chart({
-    description: "A brand's inquiry answer time by week, median and 90th percentile",
-    access: 'GET /api/brands/:brand_id/scorecard',
-    query: BrandTrendQuery,
-    brandOf: (query) => query.brand_id,
-    build: async (ctx, _viewer, query, t) => weeklyAnswerTimeChart((await loadTrend(ctx, query.brand_id, query.weeks)).weeks, t),
-  }),
+  'brand-late-dispatch': brandTrendChart("A brand's late dispatch rate by week, with 95% intervals", (weeks, t) => weeklyRateChart(weeks, 'late_dispatch_rate', t)),
+  'brand-sla': brandTrendChart("A brand's inquiry SLA rate by week, with 95% intervals", (weeks, t) => weeklyRateChart(weeks, 'sla_rate', t)),
+  'brand-answer-time': brandTrendChart("A brand's inquiry answer time by week, median and 90th percentile", weeklyAnswerTimeChart),
   'brand-claim-stages': chart({
     description: "Business hours a brand's claims spend in each stage, median and 90th percentile",
     access: 'GET /api/brands/:brand_id/scorecard',
