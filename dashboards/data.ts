@@ -98,8 +98,11 @@ export async function loadScorecard(ctx: DashboardContext, brandId: string, date
   return ctx.pool.use((connection) => getScorecard(ctx.warehouse, brandId, dates, { now: ctx.now(), calendar: ctx.calendar, connection }));
 }
 
+/** The brand page and its claim-stages chart read the same evidence: once per request. */
 export async function loadEvidence(ctx: DashboardContext, brandId: string, window: ScorecardWindow, limit?: number) {
-  return ctx.pool.use((connection) => brandEvidence(ctx.warehouse, brandId, window, { limit, connection }));
+  return memoised(ctx, `evidence:${brandId}:${window.from}:${window.to}:${window.as_of}:${limit ?? ''}`, () =>
+    ctx.pool.use((connection) => brandEvidence(ctx.warehouse, brandId, window, { limit, connection })),
+  );
 }
 
 export async function loadTrend(ctx: DashboardContext, brandId: string, weeks?: number) {

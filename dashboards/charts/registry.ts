@@ -116,7 +116,8 @@ export const CHARTS = {
     brandOf: (query) => query.brand_id,
     async build(ctx, _viewer, query, t) {
       const window = resolveWindow(ctx.calendar, pickedWindow(ctx, query), ctx.now());
-      return claimStagesChart((await loadEvidence(ctx, query.brand_id, window, 0)).claim_stage_durations, t);
+      // The default number of examples, as the brand page reads them: on the page, its read serves this chart.
+      return claimStagesChart((await loadEvidence(ctx, query.brand_id, window)).claim_stage_durations, t);
     },
   }),
   'jobs-ingest-rows': chart({
