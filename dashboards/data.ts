@@ -98,8 +98,11 @@ export async function loadScorecard(ctx: DashboardContext, brandId: string, date
   return ctx.pool.use((connection) => getScorecard(ctx.warehouse, brandId, dates, { now: ctx.now(), calendar: ctx.calendar, connection }));
 }
 
+/** The brand page and its claim-stages chart read the same evidence: once per request. */
 export async function loadEvidence(ctx: DashboardContext, brandId: string, window: ScorecardWindow, limit?: number) {
-  return ctx.pool.use((connection) => brandEvidence(ctx.warehouse, brandId, window, { limit, connection }));
+  return memoised(ctx, `evidence:${brandId}:${window.from}:${window.to}:${window.as_of}:${limit ?? ''}`, () =>
+    ctx.pool.use((connection) => brandEvidence(ctx.warehouse, brandId, window, { limit, connection })),
+  );
 }
 
 export async function loadTrend(ctx: DashboardContext, brandId: string, weeks?: number) {
@@ -210,22 +213,22 @@ export async function loadLoad(ctx: DashboardContext, dates: { from: string; to:
   );
 }
 
-/** Staffing from today over the next `days` days, as `GET /api/staffing` defaults to (28). */
-export async function loadStaffing(ctx: DashboardContext, days = 28): Promise<Staffing> {
+/** Staffing from today over the next 28 days, as `GET /api/staffing` defaults to. */
+export async function loadStaffing(ctx: DashboardContext): Promise<Staffing> {
   const settings = required(ctx.peakLoad, 'peak-load settings');
   const from = ctx.calendar.localDateOf(ctx.now());
-  return memoised(ctx, `staffing:${from}:${days}`, () =>
+  return memoised(ctx, `staffing:${from}`, () =>
     ctx.pool.use((connection) =>
-      computeStaffing(ctx.warehouse, { from, to: addDays(from, days) }, { calendar: ctx.calendar, now: ctx.now(), settings, connection }),
+      computeStaffing(ctx.warehouse, { from, to: addDays(from, 28) }, { calendar: ctx.calendar, now: ctx.now(), settings, connection }),
     ),
   );
 }
 
 /** Outbox counts by status and the newest messages, as `GET /api/deliveries`; dead letters as its dead-letters route. */
-export async function loadDeliveries(ctx: DashboardContext, limit = 30) {
+export async function loadDeliveries(ctx: DashboardContext) {
   return ctx.pool.use(async (connection) => ({
     counts: await countByStatus(ctx.warehouse, connection),
-    messages: await listMessages(ctx.warehouse, { limit }, connection),
+    messages: await listMessages(ctx.warehouse, { limit: 30 }, connection),
     dead: await listMessages(ctx.warehouse, { status: 'dead', limit: 200 }, connection),
   })) satisfies Promise<{ counts: Record<string, number>; messages: OutboxMessage[]; dead: OutboxMessage[] }>;
 }

@@ -17,13 +17,13 @@ export function wallClock(bucket: string): string {
   return bucket.length === 10 ? bucket : `${bucket.slice(0, 16)}:00Z`;
 }
 
-function timeAxis(load: Pick<Load, 'window'>, title: string | null = null) {
+function timeAxis(load: Pick<Load, 'window'>) {
   const hourly = load.window.grain === 'hour';
   return {
     field: 't',
     type: 'temporal' as const,
     scale: { type: 'utc' as const },
-    title,
+    title: null,
     axis: { format: hourly ? '%m-%d %H:%M' : '%b %d', labelAngle: 0, labelOverlap: true as const, grid: false },
   };
 }

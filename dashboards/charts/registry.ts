@@ -12,6 +12,7 @@ import { SCORECARD_CHART_BRANDS, SCORECARD_CHART_METRICS, scorecardRatesChart } 
 import { emptyChart, type ChartSpec } from './spec.ts';
 import { ForecastUnavailableError } from '../../metrics/forecast/forecast.ts';
 import { resolveWindow } from '../../metrics/scorecards/scorecards.ts';
+import type { WeekTrend } from '../../metrics/evidence/schema.ts';
 
 /**
  * Every chart by name: its query parameters (zod), whose access it follows and how it is built. Pages embed charts
@@ -65,12 +66,6 @@ async function withForecast(title: string, build: () => Promise<ChartSpec>): Pro
   }
 }
 
-/** The picked window of a load chart, refused when longer than `GET /api/load` takes. */
-function loadDates(ctx: DashboardContext, query: WindowPickerQuery): { from: string; to: string } {
-  const { from, to } = pickedWindow(ctx, query);
-  return { from, to };
-}
-
 /** A measure per day in the picked window continued by its forecast of the next 28 days. */
 function forecastChart(measure: 'orders_placed' | 'inquiries_opened', title: string, what: string) {
   return chart({
@@ -80,12 +75,23 @@ function forecastChart(measure: 'orders_placed' | 'inquiries_opened', title: str
     build: (ctx, _viewer, query) =>
       withForecast(title, async () => {
         const staffing = await loadStaffing(ctx);
-        return loadVolumeChart(await loadLoad(ctx, loadDates(ctx, query), 'day'), {
+        return loadVolumeChart(await loadLoad(ctx, pickedWindow(ctx, query), 'day'), {
           measure,
           forecast: measure === 'orders_placed' ? staffing.forecast.orders : staffing.forecast.inquiries,
           interval: staffing.forecast.interval,
         });
       }),
+  });
+}
+
+/** A chart of one brand's weekly trend (the data of `GET /api/brands/:brand_id/trend`, read once per page for all three). */
+function brandTrendChart(description: string, draw: (weeks: readonly WeekTrend[], t: Labeller) => ChartSpec) {
+  return chart({
+    description,
+    access: 'GET /api/brands/:brand_id/scorecard',
+    query: BrandTrendQuery,
+    brandOf: (query) => query.brand_id,
+    build: async (ctx, _viewer, query, t) => draw((await loadTrend(ctx, query.brand_id, query.weeks)).weeks, t),
   });
 }
 
@@ -100,27 +106,9 @@ export const CHARTS = {
       return scorecardRatesChart(rows, metric, t);
     },
   }),
-  'brand-late-dispatch': chart({
-    description: "A brand's late dispatch rate by week, with 95% intervals",
-    access: 'GET /api/brands/:brand_id/scorecard',
-    query: BrandTrendQuery,
-    brandOf: (query) => query.brand_id,
-    build: async (ctx, _viewer, query, t) => weeklyRateChart((await loadTrend(ctx, query.brand_id, query.weeks)).weeks, 'late_dispatch_rate', t),
-  }),
-  'brand-sla': chart({
-    description: "A brand's inquiry SLA rate by week, with 95% intervals",
-    access: 'GET /api/brands/:brand_id/scorecard',
-    query: BrandTrendQuery,
-    brandOf: (query) => query.brand_id,
-    build: async (ctx, _viewer, query, t) => weeklyRateChart((await loadTrend(ctx, query.brand_id, query.weeks)).weeks, 'sla_rate', t),
-  }),
-  'brand-answer-time': chart({
-    description: "A brand's inquiry answer time by week, median and 90th percentile",
-    access: 'GET /api/brands/:brand_id/scorecard',
-    query: BrandTrendQuery,
-    brandOf: (query) => query.brand_id,
-    build: async (ctx, _viewer, query, t) => weeklyAnswerTimeChart((await loadTrend(ctx, query.brand_id, query.weeks)).weeks, t),
-  }),
+  'brand-late-dispatch': brandTrendChart("A brand's late dispatch rate by week, with 95% intervals", (weeks, t) => weeklyRateChart(weeks, 'late_dispatch_rate', t)),
+  'brand-sla': brandTrendChart("A brand's inquiry SLA rate by week, with 95% intervals", (weeks, t) => weeklyRateChart(weeks, 'sla_rate', t)),
+  'brand-answer-time': brandTrendChart("A brand's inquiry answer time by week, median and 90th percentile", weeklyAnswerTimeChart),
   'brand-claim-stages': chart({
     description: "Business hours a brand's claims spend in each stage, median and 90th percentile",
     access: 'GET /api/brands/:brand_id/scorecard',
@@ -128,7 +116,8 @@ export const CHARTS = {
     brandOf: (query) => query.brand_id,
     async build(ctx, _viewer, query, t) {
       const window = resolveWindow(ctx.calendar, pickedWindow(ctx, query), ctx.now());
-      return claimStagesChart((await loadEvidence(ctx, query.brand_id, window, 0)).claim_stage_durations, t);
+      // The default number of examples, as the brand page reads them: on the page, its read serves this chart.
+      return claimStagesChart((await loadEvidence(ctx, query.brand_id, window)).claim_stage_durations, t);
     },
   }),
   'jobs-ingest-rows': chart({
@@ -150,20 +139,20 @@ export const CHARTS = {
     description: 'Orders placed per day in the picked window, with the order surges marked',
     access: 'GET /api/load',
     query: LoadWindowQuery,
-    build: async (ctx, _viewer, query) => loadVolumeChart(await loadLoad(ctx, loadDates(ctx, query), 'day'), { measure: 'orders_placed' }),
+    build: async (ctx, _viewer, query) => loadVolumeChart(await loadLoad(ctx, pickedWindow(ctx, query), 'day'), { measure: 'orders_placed' }),
   }),
   'load-inquiries': chart({
     description: 'Inquiries opened per day in the picked window',
     access: 'GET /api/load',
     query: LoadWindowQuery,
-    build: async (ctx, _viewer, query) => loadVolumeChart(await loadLoad(ctx, loadDates(ctx, query), 'day'), { measure: 'inquiries_opened' }),
+    build: async (ctx, _viewer, query) => loadVolumeChart(await loadLoad(ctx, pickedWindow(ctx, query), 'day'), { measure: 'inquiries_opened' }),
   }),
   'load-hourly': chart({
     description: `Orders placed per hour over the last ${HOURLY_DAYS} days of the picked window`,
     access: 'GET /api/load',
     query: LoadWindowQuery,
     async build(ctx, _viewer, query) {
-      const { from, to } = loadDates(ctx, query);
+      const { from, to } = pickedWindow(ctx, query);
       const start = addDays(to, -Math.min(HOURLY_DAYS, MAX_WINDOW_DAYS.hour));
       return loadVolumeChart(await loadLoad(ctx, { from: start > from ? start : from, to }, 'hour'), { measure: 'orders_placed' });
     },
@@ -172,19 +161,19 @@ export const CHARTS = {
     description: 'Inquiries opened per day by channel',
     access: 'GET /api/load',
     query: LoadWindowQuery,
-    build: async (ctx, _viewer, query) => inquiryChannelsChart(await loadLoad(ctx, loadDates(ctx, query), 'day')),
+    build: async (ctx, _viewer, query) => inquiryChannelsChart(await loadLoad(ctx, pickedWindow(ctx, query), 'day')),
   }),
   'load-backlog': chart({
     description: 'Open-inquiry backlog at the end of each day, with the SLA rate of the inquiries opened that day',
     access: 'GET /api/load',
     query: LoadWindowQuery,
-    build: async (ctx, _viewer, query) => backlogChart(await loadLoad(ctx, loadDates(ctx, query), 'day')),
+    build: async (ctx, _viewer, query) => backlogChart(await loadLoad(ctx, pickedWindow(ctx, query), 'day')),
   }),
   'load-self-service': chart({
     description: 'Address changes and cancellations per day: self-service versus CS (and cancellations by brands)',
     access: 'GET /api/load',
     query: LoadWindowQuery,
-    build: async (ctx, _viewer, query) => selfServiceChart(await loadLoad(ctx, loadDates(ctx, query), 'day')),
+    build: async (ctx, _viewer, query) => selfServiceChart(await loadLoad(ctx, pickedWindow(ctx, query), 'day')),
   }),
   'forecast-orders': forecastChart('orders_placed', 'Orders placed per day', 'Orders'),
   'forecast-inquiries': forecastChart('inquiries_opened', 'Inquiries opened per day', 'Inquiries'),

@@ -5,10 +5,9 @@ import { formatInstant, html, type Html } from './html.ts';
 
 /** Pieces several pages share: the window picker and the line that says which window is shown. */
 
-export function windowPicker(t: Labeller, picked: { days: string; from: string; to: string }, hidden: Record<string, string> = {}): Html {
+export function windowPicker(t: Labeller, picked: { days: string; from: string; to: string }): Html {
   const custom = picked.days === 'custom';
   return html`<form method="get" class="window-picker" data-window-picker>
-${Object.entries(hidden).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`)}
 <label>${t('window.label')}
 <select name="days" data-window-days>
 ${WINDOW_DAYS.map((days) => html`<option value="${days}"${picked.days === days ? html` selected` : ''}>${t('window.days', { n: days })}</option>`)}

@@ -1,6 +1,6 @@
 import type { Viewer } from '../data.ts';
 import { labeller, type Labeller, type Language } from '../i18n.ts';
-import { html, raw, type Html } from './html.ts';
+import { html, type Html } from './html.ts';
 
 /** The shell of every page: navigation, language switch, the local scripts and styles. */
 
@@ -59,5 +59,3 @@ ${message ? html`<p role="alert" class="alert">${message}</p>` : ''}
 export function errorBody(status: number, detail: string): Html {
   return html`<h1>${status}</h1><p role="alert" class="alert">${detail}</p><p><a href="/">brandscore</a></p>`;
 }
-
-export { raw };
