@@ -14,6 +14,11 @@ import { storedScorecardsChanged } from './scorecards/stored-cache.ts';
  * and the difference those facts make into the rollups of the (brand, day) pairs they counted in before or
  * count in now, all in one transaction with the watermark, so a crash leaves the previous refresh intact and the
  * next one redoes the work. Neither step reads the history: the cost follows the new data.
+ *
+ * The scorecards are built in a second transaction, on the committed facts, and it records the watermark they
+ * were built at (refresh_state.scorecards_batch): a refresh stopped between the two leaves the new facts with the
+ * previous scorecards, and the next refresh sees that and builds them. At 10M orders the window queries ran some
+ * 40 % slower inside the facts' transaction, over its uncommitted rewrites of the facts, than after its commit.
  */
 
 export interface RefreshOptions {
@@ -52,13 +57,15 @@ export async function refresh(warehouse: Warehouse, { now, calendar }: RefreshOp
   };
   const { range, reinstalled } = await installCalendarForData(warehouse, calendar, now);
   lap('calendar');
-  const result = await warehouse.transaction(async (connection) => {
-    const state = await warehouse.one<{ last_batch: number }>(
-      'SELECT last_batch FROM refresh_state WHERE id = 1',
+  const facts = await warehouse.transaction(async (connection) => {
+    const state = await warehouse.one<{ last_batch: number; scorecards_batch: number | null }>(
+      'SELECT last_batch, scorecards_batch FROM refresh_state WHERE id = 1',
       undefined,
       connection,
     );
     const fromBatch = state?.last_batch ?? 0;
+    // Scorecards built before the facts they stand on: an earlier refresh stopped after committing its facts.
+    const scorecardsBehind = state !== undefined && state.scorecards_batch !== fromBatch;
     const top = await warehouse.one<{ batch: number | null }>(
       `SELECT max(batch) AS batch FROM (
          ${[...RAW_TABLES, 'brands'].map((table) => `SELECT max(ingest_batch) AS batch FROM ${table}`).join(' UNION ALL ')}
@@ -71,7 +78,7 @@ export async function refresh(warehouse: Warehouse, { now, calendar }: RefreshOp
     let rollupRows = 0;
     // Nothing known at or before this instant changes in this refresh (see materialiseScorecards): no new event,
     // or the earliest new one when no brand was upserted; null when that cannot be said.
-    let settledBefore: Date | null = reinstalled || fromBatch <= 0 ? null : new Date(8.64e15);
+    let settledBefore: Date | null = reinstalled || fromBatch <= 0 || scorecardsBehind ? null : new Date(8.64e15);
     if (toBatch > fromBatch) {
       const upserted = await warehouse.one<{ any: boolean }>(
         `SELECT EXISTS (SELECT 1 FROM brands WHERE ingest_batch > ${Math.trunc(fromBatch)}) AS any`,
@@ -96,24 +103,37 @@ export async function refresh(warehouse: Warehouse, { now, calendar }: RefreshOp
       lap('rollups');
     }
     await connection.run('DELETE FROM refresh_state');
-    await connection.run('INSERT INTO refresh_state VALUES (1, $batch, CAST($now AS TIMESTAMPTZ))', {
-      batch: BigInt(toBatch),
-      now: now.toISOString(),
-    });
+    await connection.run(
+      `INSERT INTO refresh_state (id, last_batch, refreshed_at, scorecards_batch)
+       VALUES (1, $batch, CAST($now AS TIMESTAMPTZ), $scorecards_batch)`,
+      { batch: BigInt(toBatch), now: now.toISOString(), scorecards_batch: state?.scorecards_batch ?? null },
+    );
+    return { fromBatch, toBatch, touched, rollupRows, settledBefore, scorecardsBehind };
+  });
+  lap('commit');
+  const { fromBatch, toBatch, settledBefore, scorecardsBehind } = facts;
+  const scorecards = await warehouse.transaction(async (connection) => {
     // Scorecards depend on `now` as well as on the data (deadlines pass without new events): they are kept only
     // when neither the data, the calendar nor the standard windows and their as_of have changed since.
     const unchanged =
-      toBatch === fromBatch && !reinstalled && (await standardScorecardsCurrent(warehouse, connection, { now, calendar }));
-    const scorecards = unchanged
+      toBatch === fromBatch &&
+      !scorecardsBehind &&
+      !reinstalled &&
+      (await standardScorecardsCurrent(warehouse, connection, { now, calendar }));
+    const count = unchanged
       ? unchanged.count
       : await materialiseScorecards(warehouse, connection, { now, calendar, settledBefore });
+    await connection.run('UPDATE refresh_state SET scorecards_batch = $batch', { batch: BigInt(toBatch) });
     lap('scorecards');
-    return { fromBatch, toBatch, touched, rollupRows, scorecards };
+    return count;
   });
   lap('commit');
   // Committed: the API's in-memory copies of the stored scorecards are out of date.
   storedScorecardsChanged(warehouse);
-  return { ...result, calendar: range, seconds: (performance.now() - started) / 1000, phases };
+  return {
+    fromBatch, toBatch, touched: facts.touched, rollupRows: facts.rollupRows, scorecards, calendar: range,
+    seconds: (performance.now() - started) / 1000, phases,
+  };
 }
 
 /** Extra days installed beyond what the data needs, so that `now` moving on does not reinstall every day. */

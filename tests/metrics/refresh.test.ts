@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { refresh, type RefreshResult } from '../../metrics/refresh.ts';
 import { computeScorecard, rateMetric } from '../../metrics/scorecards/scorecards.ts';
 import { Warehouse } from '../../pipelines/warehouse/database.ts';
+import { hasUnrefreshedData } from '../../server/jobs.ts';
 import { at, defaultCalendar, insertRaw, kst, upsertBrand } from './raw-events.ts';
 
 /**
@@ -165,5 +166,28 @@ describe('incremental refresh', () => {
     expect(rebuilt.inquiries).toEqual(incremental.inquiries);
     expect(rebuilt.contacts).toEqual(incremental.contacts);
     expect(rebuilt.brandDays).toEqual(incremental.brandDays);
+  });
+
+  it('a refresh stopped after committing its facts leaves the scorecards behind, and the next one builds them', async () => {
+    await warehouse.run('CREATE TABLE scorecards_at_7 AS SELECT * FROM scorecards');
+    await insertRaw(warehouse, 'raw_orders', 8, [
+      { type: 'order_placed', brand_id: A, order_id: 'o9', occurred_at: kst('2024-03-08T10:00:00'), amount: 500, quantity: 1 },
+    ]);
+    await refresh(warehouse, { now: NOW, calendar });
+    const finished = await snapshot();
+    // What a stop between the two transactions leaves: the facts of batch 8 with the scorecards of batch 7.
+    await warehouse.transaction(async (connection) => {
+      await connection.run('DELETE FROM scorecards');
+      await connection.run('INSERT INTO scorecards SELECT * FROM scorecards_at_7');
+      await connection.run('UPDATE refresh_state SET scorecards_batch = 7');
+    });
+    expect((await snapshot()).scorecards).not.toEqual(finished.scorecards);
+    expect(await hasUnrefreshedData(warehouse)).toBe(true);
+
+    const result = await refresh(warehouse, { now: NOW, calendar });
+    expect(result).toMatchObject({ fromBatch: 8, toBatch: 8, touched: none, rollupRows: 0 });
+    expect(await snapshot()).toEqual(finished);
+    expect(await warehouse.one('SELECT last_batch, scorecards_batch FROM refresh_state')).toEqual({ last_batch: 8, scorecards_batch: 8 });
+    expect(await hasUnrefreshedData(warehouse)).toBe(false);
   });
 });
