@@ -1,0 +1,115 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { addDays } from '../metrics/calendar/zoned-time.ts';
+import { phasesOf, runCli, splitLastDay, tookSeconds } from './pipeline-steps.ts';
+import { commandLine, fmt, log, machineLine, periodStartEndingYesterday, recordResults, table, writeSection } from './report.ts';
+
+/**
+ * Does the incremental refresh follow the new day or the history? One marketplace (the same brands, the same
+ * daily volume, the same last day) over histories of different lengths. For each length D: generate D days
+ * ending yesterday, ingest all but the last day, full refresh, ingest the last day, incremental refresh, each a
+ * `brandscore` process. The new day is alike in every run while the history grows, so an incremental refresh
+ * that read the history would grow with it. `npm run bench:history [-- --brands B --daily N --days 180,360,720]`.
+ */
+const { values } = parseArgs({
+  options: {
+    brands: { type: 'string', default: '5000' },
+    /** Orders a day: each run generates daily × D orders. */
+    daily: { type: 'string', default: '6000' },
+    days: { type: 'string', default: '180,360,720' },
+    'dry-run': { type: 'boolean', default: false },
+  },
+});
+const brands = Number(values.brands);
+const daily = Number(values.daily);
+const lengths = values.days.split(',').map(Number);
+if (![brands, daily, ...lengths].every((n) => Number.isInteger(n) && n > 0) || lengths.length < 2) {
+  throw new Error('--brands, --daily and each of --days (at least two, comma-separated) must be whole numbers above 0');
+}
+// No winter season inside any period: it would make the shorter histories busier per day than the longer ones.
+const seasonStart = addDays(periodStartEndingYesterday(0), 3650);
+
+interface HistoryRun {
+  days: number;
+  orders: number;
+  history_events: number;
+  day_events: number;
+  last_day: string;
+  full_refresh_inner_seconds: number;
+  incremental_refresh_inner_seconds: number;
+  incremental_phases: Record<string, number>;
+  incremental_peak_mib: number;
+}
+
+const runs: HistoryRun[] = [];
+for (const days of lengths) {
+  const work = mkdtempSync(join(tmpdir(), 'brandscore-bench-history-'));
+  try {
+    const orders = daily * days;
+    const generated = join(work, 'generated');
+    log(`${days} days: generating ${fmt(orders)} orders of ${fmt(brands)} brands`);
+    runCli(['generate', '--out', generated, '--days', String(days), '--orders', String(orders), '--brands', String(brands),
+      '--start', periodStartEndingYesterday(days), '--season', seasonStart]);
+    const split = await splitLastDay(generated, join(work, 'history'), join(work, 'last-day'));
+    rmSync(generated, { recursive: true, force: true });
+    const db = join(work, 'bench.duckdb');
+    log(`  ingesting ${fmt(split.history)} events, full refresh`);
+    runCli(['ingest', join(work, 'history'), '--db', db]);
+    const full = runCli(['refresh', '--db', db]);
+    log(`  ingesting the last day ${split.day} (${fmt(split.day_events)} events), incremental refresh`);
+    runCli(['ingest', join(work, 'last-day'), '--db', db]);
+    const incremental = runCli(['refresh', '--db', db]);
+    const run: HistoryRun = {
+      days,
+      orders,
+      history_events: split.history,
+      day_events: split.day_events,
+      last_day: split.day,
+      full_refresh_inner_seconds: tookSeconds(full.stdout),
+      incremental_refresh_inner_seconds: tookSeconds(incremental.stdout),
+      incremental_phases: phasesOf(incremental.stdout),
+      incremental_peak_mib: incremental.peakMiB,
+    };
+    log(`  full ${fmt(run.full_refresh_inner_seconds, 2)} s, incremental ${fmt(run.incremental_refresh_inner_seconds, 2)} s`);
+    runs.push(run);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+const shortest = runs[0]!;
+const longest = runs.at(-1)!;
+const growth = longest.incremental_refresh_inner_seconds / shortest.incremental_refresh_inner_seconds;
+const phase = (run: HistoryRun, name: string) => fmt(run.incremental_phases[name] ?? NaN, 2);
+const rows = runs.map((run) => [
+  `${run.days} days`,
+  fmt(run.history_events),
+  fmt(run.full_refresh_inner_seconds, 1),
+  fmt(run.day_events),
+  fmt(run.incremental_refresh_inner_seconds, 2),
+  phase(run, 'facts'),
+  phase(run, 'rollups'),
+  phase(run, 'scorecards'),
+  phase(run, 'commit'),
+  `${fmt((run.incremental_refresh_inner_seconds / run.full_refresh_inner_seconds) * 100, 1)} %`,
+]);
+const markdown = `## Incremental refresh against the length of the history
+
+Command: \`${commandLine(`npm run bench:history -- --brands ${brands} --daily ${daily} --days ${lengths.join(',')}`)}\` · ${machineLine()}
+
+The same marketplace of ${fmt(brands)} brands and ${fmt(daily)} orders a day, generated over histories of
+${lengths.join(', ')} days that all end on the same last day (no winter season in any of them, so every day is
+alike). For each: the history is ingested and fully refreshed, then the last day is ingested and refreshed
+incrementally. Seconds are the refresh's own timing (\`took\`), phases its own profile.
+
+${table(['history', 'events in history', 'full refresh s', "new day's events", 'incremental refresh s', 'facts', 'rollups', 'scorecards', 'commit', 'incremental / full'], rows)}
+
+From ${shortest.days} to ${longest.days} days of history (${fmt(longest.history_events / shortest.history_events, 1)} × the events) the full
+refresh took ${fmt(longest.full_refresh_inner_seconds / shortest.full_refresh_inner_seconds, 1)} × as long and the incremental refresh of the same new day
+${fmt(growth, 2)} × as long.
+`;
+recordResults('history', { brands, daily, runs, incremental_growth: growth, history_growth: longest.history_events / shortest.history_events });
+if (!values['dry-run']) writeSection('history', markdown);
+console.log(markdown);
