@@ -26,7 +26,7 @@ export const refreshCommand: Command = {
       console.log(`brand-day rows:       ${result.rollupRows}`);
       console.log(`scorecards:           ${result.scorecards} (trailing 7, 28 and 90 days)`);
       console.log(`business calendar:    ${result.calendar.from} to ${result.calendar.to}`);
-      console.log(`took ${result.seconds.toFixed(1)} s`);
+      console.log(`took ${result.seconds.toFixed(2)} s`);
       const phases = Object.entries(result.phases).map(([phase, seconds]) => `${phase} ${seconds.toFixed(2)}`);
       console.log(`phases (s): ${phases.join(', ')}`);
       return 0;

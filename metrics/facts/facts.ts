@@ -106,6 +106,9 @@ export async function rebuildFacts(
   for (const spec of FACTS) {
     const old = `old_${spec.table}`;
     const next = `next_${spec.table}`;
+    // The lowest and highest touched key, and the condition they bound the scans of the stored facts with.
+    let keyRange: { low: string | null; high: string | null } = { low: null, high: null };
+    const inRange = `${spec.key} BETWEEN $low AND $high`;
     if (full) {
       await connection.run(`CREATE OR REPLACE TEMP TABLE ${old} AS SELECT * FROM ${spec.table} LIMIT 0`);
     } else {
@@ -120,15 +123,25 @@ export async function rebuildFacts(
       }
       // Which stored rows are touched is found from the key column alone, then those rows are fetched by rowid: a
       // semi-join selecting every column read all columns of all 10M stored orders (1.3–2.1 s of an incremental
-      // refresh), the key column alone and the fetch 0.6 s.
+      // refresh), the key column alone and the fetch 0.6 s. The touched keys' range bounds both scans as well: facts
+      // are appended as entities appear, so where ids grow with time (order numbers do) the zone maps skip the row
+      // groups of older entities, and the scans follow the new day instead of the history (10M stored orders: 10M
+      // keys read for one day's 120,065 touched orders, 936,600 with the range). Other ids lose nothing.
+      await connection.run(`CREATE OR REPLACE TEMP TABLE touched_keys AS ${touched}`);
+      const bounds = await connection.runAndReadAll(`SELECT min(${spec.key}) AS low, max(${spec.key}) AS high FROM touched_keys`);
+      const [low, high] = bounds.getRows()[0] ?? [null, null];
+      keyRange = { low: low === null ? null : String(low), high: high === null ? null : String(high) };
       await connection.run(
         `CREATE OR REPLACE TEMP TABLE touched_fact_rows AS
-         SELECT rowid AS fact_row FROM ${spec.table} WHERE ${spec.key} IN (${touched})`,
+         SELECT rowid AS fact_row FROM ${spec.table} WHERE ${inRange} AND ${spec.key} IN (SELECT * FROM touched_keys)`,
+        keyRange,
       );
       await connection.run(
         `CREATE OR REPLACE TEMP TABLE ${old} AS
-         SELECT f.* FROM ${spec.table} f WHERE f.rowid IN (SELECT fact_row FROM touched_fact_rows)`,
+         SELECT * FROM ${spec.table} WHERE ${inRange} AND rowid IN (SELECT fact_row FROM touched_fact_rows)`,
+        keyRange,
       );
+      await connection.run('DROP TABLE touched_keys');
     }
     const query = readFileSync(join(HERE, spec.file), 'utf8')
       .replaceAll('{{since}}', since)
@@ -140,7 +153,10 @@ export async function rebuildFacts(
       await connection.run(`DELETE FROM ${spec.table}`);
     } else {
       // Nothing changed the table since touched_fact_rows was taken, so its rowids still name the replaced rows.
-      await connection.run(`DELETE FROM ${spec.table} WHERE rowid IN (SELECT fact_row FROM touched_fact_rows)`);
+      await connection.run(
+        `DELETE FROM ${spec.table} WHERE ${inRange} AND rowid IN (SELECT fact_row FROM touched_fact_rows)`,
+        keyRange,
+      );
       await connection.run('DROP TABLE touched_fact_rows');
     }
     await connection.run(`INSERT INTO ${spec.table} BY NAME SELECT * FROM ${next}`);

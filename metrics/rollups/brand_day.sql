@@ -1,5 +1,6 @@
 -- Brand × local day (DESIGN §2 rollups): entities counted on the day of their first event (orders by placement, inquiries by opening, contacts by attempt, claims by opening, reviews by posting); status counts reflect every event known at refresh.
 -- Every column is a count or sum over the facts of the (brand, day), so a refresh adds the contribution of each rebuilt fact (next_fct_*) and subtracts that of the row it replaced (old_fct_*), and reads no other fact. The result holds the new rows of every (brand, day) a rebuilt fact counted in before or counts in now.
+-- Only stored rows of the days the changed facts count on ($low to $high) can be touched: bounding the read lets DuckDB's zone maps skip the rest of brand_day.
 -- The five differences and the stored row are put side by side by joins on (brand_id, day), each already one row per pair; summing a union of them in one more GROUP BY of 22 sums cost a third more (2.5 s → 1.7 s of CPU on a full refresh at 2M orders).
 WITH orders AS (
   SELECT
@@ -100,7 +101,7 @@ SELECT
   coalesce(b.review_score_sum, 0) + coalesce(r.review_score_sum, 0) AS review_score_sum,
   coalesce(b.negative_reviews, 0) + coalesce(r.negative_reviews, 0) AS negative_reviews
 FROM touched t
-LEFT JOIN brand_day b ON b.brand_id = t.brand_id AND b.day = t.day
+LEFT JOIN (SELECT * FROM brand_day WHERE day BETWEEN CAST($low AS DATE) AND CAST($high AS DATE)) b ON b.brand_id = t.brand_id AND b.day = t.day
 LEFT JOIN orders o ON o.brand_id = t.brand_id AND o.day = t.day
 LEFT JOIN inquiries i ON i.brand_id = t.brand_id AND i.day = t.day
 LEFT JOIN contacts c ON c.brand_id = t.brand_id AND c.day = t.day

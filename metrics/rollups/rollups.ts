@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+const FACT_TABLES = ['fct_orders', 'fct_inquiries', 'fct_contacts', 'fct_claims', 'fct_reviews'];
 const BRAND_DAY_SQL = join(dirname(fileURLToPath(import.meta.url)), 'brand_day.sql');
 
 /**
@@ -13,18 +14,30 @@ const BRAND_DAY_SQL = join(dirname(fileURLToPath(import.meta.url)), 'brand_day.s
  */
 export async function rebuildBrandDays(connection: DuckDBConnection, { full = false }: { full?: boolean } = {}): Promise<number> {
   if (full) await connection.run('DELETE FROM brand_day');
-  await connection.run(`CREATE OR REPLACE TEMP TABLE next_brand_day AS ${readFileSync(BRAND_DAY_SQL, 'utf8')}`);
+  // The days the changed facts count on bound both reads of brand_day. Its rows are stored in day order (the full
+  // rebuild sorts them, later ones are appended as days come), so the zone maps skip the older days: a new day's
+  // rows touch the last few weeks, while brand_day grows by every brand's active days.
+  const days = await connection.runAndReadAll(
+    `SELECT CAST(min(day) AS VARCHAR) AS low, CAST(max(day) AS VARCHAR) AS high FROM (
+       ${FACT_TABLES.flatMap((table) => [`SELECT day FROM old_${table}`, `SELECT day FROM next_${table}`]).join(' UNION ALL ')}
+     )`,
+  );
+  const [low, high] = days.getRows()[0] ?? [null, null];
+  const dayRange = { low: low === null ? null : String(low), high: high === null ? null : String(high) };
+  await connection.run(`CREATE OR REPLACE TEMP TABLE next_brand_day AS ${readFileSync(BRAND_DAY_SQL, 'utf8')}`, dayRange);
   if (!full) {
     await connection.run(
-      `DELETE FROM brand_day b WHERE EXISTS (
+      `DELETE FROM brand_day b WHERE b.day BETWEEN CAST($low AS DATE) AND CAST($high AS DATE) AND EXISTS (
          SELECT 1 FROM next_brand_day t WHERE t.brand_id = b.brand_id AND t.day = b.day)`,
+      dayRange,
     );
   }
   // A pair whose last entity moved away (to another day or brand) keeps no row. Every entity with a day counts
   // one in its *_opened/placed/attempted/count column, so their sum is the number of entities of the pair.
   await connection.run(
     `INSERT INTO brand_day BY NAME SELECT * FROM next_brand_day
-     WHERE orders_placed + inquiries_opened + contacts_attempted + claims_opened + reviews_count > 0`,
+     WHERE orders_placed + inquiries_opened + contacts_attempted + claims_opened + reviews_count > 0
+     ORDER BY day`,
   );
   const reader = await connection.runAndReadAll(
     `SELECT count(*) FROM next_brand_day
