@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -30,6 +30,7 @@ if (![brands, daily, ...lengths].every((n) => Number.isInteger(n) && n > 0) || l
 }
 // No winter season inside any period: it would make the shorter histories busier per day than the longer ones.
 const seasonStart = addDays(periodStartEndingYesterday(0), 3650);
+const ROUNDS = 3;
 
 interface HistoryRun {
   days: number;
@@ -38,45 +39,66 @@ interface HistoryRun {
   day_events: number;
   last_day: string;
   full_refresh_inner_seconds: number;
+  /** The median of the incremental refreshes, and each one's time in round order. */
   incremental_refresh_inner_seconds: number;
+  incremental_trials: number[];
   incremental_phases: Record<string, number>;
-  incremental_peak_mib: number;
 }
 
+const work = mkdtempSync(join(tmpdir(), 'brandscore-bench-history-'));
 const runs: HistoryRun[] = [];
-for (const days of lengths) {
-  const work = mkdtempSync(join(tmpdir(), 'brandscore-bench-history-'));
-  try {
+try {
+  // First every history, fully refreshed, with the new day ingested and not yet refreshed.
+  const ready: { run: Omit<HistoryRun, 'incremental_refresh_inner_seconds' | 'incremental_trials' | 'incremental_phases'>; db: string }[] = [];
+  for (const days of lengths) {
+    const dir = join(work, String(days));
     const orders = daily * days;
-    const generated = join(work, 'generated');
+    const generated = join(dir, 'generated');
     log(`${days} days: generating ${fmt(orders)} orders of ${fmt(brands)} brands`);
     runCli(['generate', '--out', generated, '--days', String(days), '--orders', String(orders), '--brands', String(brands),
       '--start', periodStartEndingYesterday(days), '--season', seasonStart]);
-    const split = await splitLastDay(generated, join(work, 'history'), join(work, 'last-day'));
+    const split = await splitLastDay(generated, join(dir, 'history'), join(dir, 'last-day'));
     rmSync(generated, { recursive: true, force: true });
-    const db = join(work, 'bench.duckdb');
+    const db = join(dir, 'ready.duckdb');
     log(`  ingesting ${fmt(split.history)} events, full refresh`);
-    runCli(['ingest', join(work, 'history'), '--db', db]);
+    runCli(['ingest', join(dir, 'history'), '--db', db]);
     const full = runCli(['refresh', '--db', db]);
-    log(`  ingesting the last day ${split.day} (${fmt(split.day_events)} events), incremental refresh`);
-    runCli(['ingest', join(work, 'last-day'), '--db', db]);
-    const incremental = runCli(['refresh', '--db', db]);
-    const run: HistoryRun = {
-      days,
-      orders,
-      history_events: split.history,
-      day_events: split.day_events,
-      last_day: split.day,
-      full_refresh_inner_seconds: tookSeconds(full.stdout),
-      incremental_refresh_inner_seconds: tookSeconds(incremental.stdout),
-      incremental_phases: phasesOf(incremental.stdout),
-      incremental_peak_mib: incremental.peakMiB,
-    };
-    log(`  full ${fmt(run.full_refresh_inner_seconds, 2)} s, incremental ${fmt(run.incremental_refresh_inner_seconds, 2)} s`);
-    runs.push(run);
-  } finally {
-    rmSync(work, { recursive: true, force: true });
+    log(`  full refresh ${fmt(tookSeconds(full.stdout), 2)} s; ingesting the last day ${split.day} (${fmt(split.day_events)} events)`);
+    runCli(['ingest', join(dir, 'last-day'), '--db', db]);
+    for (const part of ['history', 'last-day']) rmSync(join(dir, part), { recursive: true, force: true });
+    ready.push({
+      run: { days, orders, history_events: split.history, day_events: split.day_events, last_day: split.day, full_refresh_inner_seconds: tookSeconds(full.stdout) },
+      db,
+    });
   }
+  // Then the same new day's refresh on a copy of each, round after round: the machine's speed drifts over minutes,
+  // and the rounds spread that drift over every length alike.
+  const trials = ready.map(() => [] as { seconds: number; phases: Record<string, number> }[]);
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const [index, { run, db }] of ready.entries()) {
+      const trial = join(work, 'trial.duckdb');
+      copyFileSync(db, trial);
+      // Closed databases are checkpointed, but a left-over write-ahead log belongs with its file.
+      if (existsSync(`${db}.wal`)) copyFileSync(`${db}.wal`, `${trial}.wal`);
+      const incremental = runCli(['refresh', '--db', trial]);
+      rmSync(trial, { force: true });
+      rmSync(`${trial}.wal`, { force: true });
+      trials[index]!.push({ seconds: tookSeconds(incremental.stdout), phases: phasesOf(incremental.stdout) });
+      log(`  round ${round}: ${run.days} days, incremental refresh ${fmt(tookSeconds(incremental.stdout), 2)} s`);
+    }
+  }
+  for (const [index, { run }] of ready.entries()) {
+    const sorted = [...trials[index]!].sort((a, b) => a.seconds - b.seconds);
+    const median = sorted[Math.floor((sorted.length - 1) / 2)]!;
+    runs.push({
+      ...run,
+      incremental_refresh_inner_seconds: median.seconds,
+      incremental_trials: trials[index]!.map((trial) => trial.seconds),
+      incremental_phases: median.phases,
+    });
+  }
+} finally {
+  rmSync(work, { recursive: true, force: true });
 }
 
 const shortest = runs[0]!;
@@ -89,6 +111,7 @@ const rows = runs.map((run) => [
   fmt(run.full_refresh_inner_seconds, 1),
   fmt(run.day_events),
   fmt(run.incremental_refresh_inner_seconds, 2),
+  run.incremental_trials.map((seconds) => fmt(seconds, 2)).join(', '),
   phase(run, 'facts'),
   phase(run, 'rollups'),
   phase(run, 'scorecards'),
@@ -101,10 +124,12 @@ Command: \`${commandLine(`npm run bench:history -- --brands ${brands} --daily ${
 
 The same marketplace of ${fmt(brands)} brands and ${fmt(daily)} orders a day, generated over histories of
 ${lengths.join(', ')} days that all end on the same last day (no winter season in any of them, so every day is
-alike). For each: the history is ingested and fully refreshed, then the last day is ingested and refreshed
-incrementally. Seconds are the refresh's own timing (\`took\`), phases its own profile.
+alike). For each: the history is ingested and fully refreshed, then the last day is ingested. The incremental
+refresh of that day is then timed ${ROUNDS} times on fresh copies of each database, in rounds over the lengths, so
+that the machine's drift falls on all of them alike: the median is shown with every round. Seconds are the
+refresh's own timing (\`took\`); facts to commit are the median run's own phases.
 
-${table(['history', 'events in history', 'full refresh s', "new day's events", 'incremental refresh s', 'facts', 'rollups', 'scorecards', 'commit', 'incremental / full'], rows)}
+${table(['history', 'events in history', 'full refresh s', "new day's events", 'incremental refresh s (median)', 'each round', 'facts', 'rollups', 'scorecards', 'commit', 'incremental / full'], rows)}
 
 From ${shortest.days} to ${longest.days} days of history (${fmt(longest.history_events / shortest.history_events, 1)} × the events) the full
 refresh took ${fmt(longest.full_refresh_inner_seconds / shortest.full_refresh_inner_seconds, 1)} × as long and the incremental refresh of the same new day

@@ -69,10 +69,10 @@ const fullPhases = phasesOf(fullRefresh.stdout);
 const incrementalPhases = phasesOf(incremental.stdout);
 const PHASE_NOTES: Record<string, string> = {
   calendar: 'business calendar table, reinstalled only when its settings or date range change',
-  facts: 'fact rows of the entities the new events touch, merged with their stored rows',
+  facts: 'fact rows of the entities the new events touch, merged with their stored rows (found within the touched keys\' range)',
   rollups: 'brand_day rows of the touched (brand, day) pairs, by difference',
   scorecards: 'the standard 7/28/90-day windows and their previous windows for every brand, computed from the facts and stored in DuckDB (materialise.ts); previous windows reused when settled, current windows recomputed because the new day changes them for most brands',
-  commit: 'DuckDB commit of the transaction (WAL and checkpoint)',
+  commit: 'DuckDB commits of the two transactions, facts and rollups then scorecards (WAL and checkpoint)',
 };
 const profileRows = Object.keys(PHASE_NOTES).map((phase) => [
   phase,
