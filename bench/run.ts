@@ -103,7 +103,8 @@ try {
     failed = !step('bench/api.ts', ['--db', database, '--seconds', seconds]) || failed;
   }
   // The incremental refresh against the length of the history: its own smaller marketplaces, three lengths.
-  failed = !step('bench/history.ts', values.quick ? ['--brands', '500', '--daily', '1000', '--days', '30,60'] : []) || failed;
+  // Quick: shorter histories, still longer than the 90-day window, so the scorecards read the same window in each.
+  failed = !step('bench/history.ts', values.quick ? ['--brands', '500', '--daily', '1000', '--days', '100,200'] : []) || failed;
   // The Olist import (real public e-commerce data), when the sample is at hand: the sample alone in quick mode, and
   // the sample copied 13 times (about the full dataset's 100,000 orders) in a full run.
   if (existsSync('../shared/datasets/olist/olist_orders_dataset.csv')) {
@@ -139,11 +140,11 @@ try {
   );
   const [shortest, longest] = [history?.runs[0], history?.runs.at(-1)];
   goal(
-    'incremental refresh of the same new day as the history grows',
+    'incremental refresh of the same new day as the history grows (issue 4: the day, not the history)',
     shortest && longest
       ? `${fmt(history!.incremental_growth, 2)} × (${fmt(shortest.incremental_refresh_inner_seconds, 2)} s after ${shortest.days} days, ${fmt(longest.incremental_refresh_inner_seconds, 2)} s after ${longest.days} days: ${fmt(history!.history_growth, 1)} × the events)`
       : 'not measured',
-    '≤ 1.25 × while the history grows',
+    '≤ 1.25 × (1 × and a noise allowance) while the history grows',
     history && history.incremental_growth <= 1.25,
   );
   for (const [phase, loads] of [['server idle', api?.idle], ['during an ingest', api?.during_ingest]] as const) {

@@ -42,7 +42,7 @@ export function defineJobs(warehouse: Warehouse, config: Config, effects: JobEff
     schedule: '* * * * *',
     shouldRun: async () => {
       if (effects.now().getTime() - lastRefresh < REFRESH_MIN_INTERVAL_MS) return false;
-      return hasUnrefreshedData(warehouse);
+      return (await hasUnrefreshedData(warehouse)) || (await scorecardsBehindFacts(warehouse));
     },
     run: async () => {
       lastRefresh = effects.now().getTime();
@@ -137,17 +137,24 @@ export async function forecastAndStaff(warehouse: Warehouse, config: Config, cal
   };
 }
 
-/**
- * Whether ingest (files or HTTP requests) has stored batches that the facts do not reflect yet, or the stored
- * scorecards lag the facts (a refresh stopped between its two transactions).
- */
+/** Whether ingest (files or HTTP requests) has stored batches that the facts do not reflect yet. */
 export async function hasUnrefreshedData(warehouse: Warehouse): Promise<boolean> {
   // A request whose rows were all duplicates stored nothing, so the refresh watermark would never reach it.
   const row = await warehouse.one<{ pending: boolean }>(
     `SELECT greatest(coalesce((SELECT max(batch_id) FROM ingested_files WHERE outcome = 'ingested'), 0),
                      coalesce((SELECT max(batch_id) FROM ingest_requests WHERE outcome = 'ingested' AND rows_accepted > 0), 0))
-            > coalesce((SELECT max(last_batch) FROM refresh_state), 0)
-       OR EXISTS (SELECT 1 FROM refresh_state WHERE scorecards_batch IS DISTINCT FROM last_batch) AS pending`,
+            > coalesce((SELECT max(last_batch) FROM refresh_state), 0) AS pending`,
   );
   return row?.pending ?? false;
+}
+
+/**
+ * Whether the stored scorecards lag the facts: a refresh stopped between its two transactions (metrics/refresh.ts).
+ * The refresh job runs for it; the digests, which read facts, need not wait for it.
+ */
+export async function scorecardsBehindFacts(warehouse: Warehouse): Promise<boolean> {
+  const row = await warehouse.one<{ behind: boolean }>(
+    'SELECT EXISTS (SELECT 1 FROM refresh_state WHERE scorecards_batch IS DISTINCT FROM last_batch) AS behind',
+  );
+  return row?.behind ?? false;
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { refresh, type RefreshResult } from '../../metrics/refresh.ts';
 import { computeScorecard, rateMetric } from '../../metrics/scorecards/scorecards.ts';
 import { Warehouse } from '../../pipelines/warehouse/database.ts';
-import { hasUnrefreshedData } from '../../server/jobs.ts';
+import { hasUnrefreshedData, scorecardsBehindFacts } from '../../server/jobs.ts';
 import { at, defaultCalendar, insertRaw, kst, upsertBrand } from './raw-events.ts';
 
 /**
@@ -182,12 +182,34 @@ describe('incremental refresh', () => {
       await connection.run('UPDATE refresh_state SET scorecards_batch = 7');
     });
     expect((await snapshot()).scorecards).not.toEqual(finished.scorecards);
-    expect(await hasUnrefreshedData(warehouse)).toBe(true);
+    expect(await scorecardsBehindFacts(warehouse)).toBe(true);
+    // The facts are current: the digests, which read them, need not wait.
+    expect(await hasUnrefreshedData(warehouse)).toBe(false);
 
     const result = await refresh(warehouse, { now: NOW, calendar });
     expect(result).toMatchObject({ fromBatch: 8, toBatch: 8, touched: none, rollupRows: 0 });
     expect(await snapshot()).toEqual(finished);
     expect(await warehouse.one('SELECT last_batch, scorecards_batch FROM refresh_state')).toEqual({ last_batch: 8, scorecards_batch: 8 });
-    expect(await hasUnrefreshedData(warehouse)).toBe(false);
+    expect(await scorecardsBehindFacts(warehouse)).toBe(false);
+  });
+
+  it('scorecards left behind are not reused as settled previous windows when a later batch comes in', async () => {
+    // Again the state of a stop between the transactions: facts of batch 8 (o9, on 03-08, in the previous 7-day
+    // window [03-06, 03-13)), scorecards of batch 7, which do not count o9 there.
+    await warehouse.transaction(async (connection) => {
+      await connection.run('DELETE FROM scorecards');
+      await connection.run('INSERT INTO scorecards SELECT * FROM scorecards_at_7');
+      await connection.run('UPDATE refresh_state SET scorecards_batch = 7');
+    });
+    // Batch 9 is dated after every previous window's as_of: on its own it would let those windows be reused.
+    await insertRaw(warehouse, 'raw_orders', 9, [
+      { type: 'order_placed', brand_id: A, order_id: 'o10', occurred_at: kst('2024-03-18T10:00:00'), amount: 700, quantity: 1 },
+    ]);
+    await refresh(warehouse, { now: NOW, calendar });
+    const afterLag = await snapshot();
+    // Every scorecard built from nothing: without stored scorecards no previous window can be reused.
+    await warehouse.run('DELETE FROM scorecards');
+    await refresh(warehouse, { now: NOW, calendar });
+    expect(afterLag.scorecards).toEqual((await snapshot()).scorecards);
   });
 });
