@@ -1,4 +1,5 @@
 import type { ParseArgsConfig } from 'node:util';
+import { parseIsoDate } from '../metrics/calendar/zoned-time.ts';
 import { DEFAULT_DB_PATH, Warehouse } from '../pipelines/warehouse/database.ts';
 
 /** One CLI command. `run` returns the exit code; errors it throws become one line on stderr and exit 1. */
@@ -27,4 +28,18 @@ export function progress(message: string): void {
 /** The warehouse at --db, or at the default path. */
 export function openWarehouse(values: { db?: string | boolean | string[] }): Promise<Warehouse> {
   return Warehouse.open((values.db as string | undefined) ?? DEFAULT_DB_PATH);
+}
+
+/**
+ * A YYYY-MM-DD date option, checked before any work starts: a date that does not exist (February 30) is refused
+ * with the option's name, instead of deep in the calendar after a refresh.
+ */
+export function dateOption(name: string, value: string | boolean | string[] | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  try {
+    parseIsoDate(String(value));
+  } catch {
+    throw new Error(`--${name}: expected a YYYY-MM-DD date, got '${String(value)}'`);
+  }
+  return String(value);
 }

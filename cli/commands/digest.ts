@@ -4,7 +4,7 @@ import { refresh } from '../../metrics/refresh.ts';
 import { loadConfig } from '../../pipelines/config.ts';
 import { deliverUntilSettled } from '../../pipelines/delivery/deliver.ts';
 import { resolveDeliverySettings, webhookForLogs } from '../../pipelines/delivery/settings.ts';
-import { openWarehouse, progress, type Command } from '../command.ts';
+import { dateOption, openWarehouse, progress, type Command } from '../command.ts';
 
 export const digestCommand: Command = {
   name: 'digest',
@@ -16,7 +16,7 @@ export const digestCommand: Command = {
     const calendar = new BusinessCalendar(config.calendar, { onWarning: (message) => progress(`warning: ${message}`) });
     const settings = resolveDeliverySettings(config.delivery, config.calendar.timeZone);
     const now = new Date();
-    const date = (values.date as string | undefined) ?? calendar.localDateOf(now);
+    const date = dateOption('date', values.date) ?? calendar.localDateOf(now);
     const warehouse = await openWarehouse(values);
     try {
       progress('refreshing facts…');

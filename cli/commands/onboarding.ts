@@ -3,7 +3,7 @@ import { onboardingChecklist } from '../../metrics/onboarding/checklist.ts';
 import type { OnboardingChecklist } from '../../metrics/onboarding/schema.ts';
 import { policyOfConfig } from '../../metrics/recommendations/policy.ts';
 import { loadConfig } from '../../pipelines/config.ts';
-import { openWarehouse, type Command } from '../command.ts';
+import { dateOption, openWarehouse, type Command } from '../command.ts';
 
 export const onboardingCommand: Command = {
   name: 'onboarding',
@@ -19,7 +19,7 @@ export const onboardingCommand: Command = {
     const calendar = new BusinessCalendar(config.calendar);
     const warehouse = await openWarehouse(values);
     try {
-      const asOfDate = values['as-of'] as string | undefined;
+      const asOfDate = dateOption('as-of', values['as-of']);
       const checklist = await onboardingChecklist(warehouse, brandId, { now: new Date(), calendar, policy, asOfDate });
       if (!checklist) throw new Error(`unknown brand '${brandId}': not in the brands reference data`);
       console.log(values.json ? JSON.stringify(checklist, null, 2) : formatChecklist(checklist));

@@ -5,7 +5,7 @@ import { policyOfConfig } from '../../metrics/recommendations/policy.ts';
 import type { RecommendationList } from '../../metrics/recommendations/schema.ts';
 import { refresh } from '../../metrics/refresh.ts';
 import { loadConfig } from '../../pipelines/config.ts';
-import { openWarehouse, progress, type Command } from '../command.ts';
+import { dateOption, openWarehouse, progress, type Command } from '../command.ts';
 
 export const recommendCommand: Command = {
   name: 'recommend',
@@ -19,8 +19,7 @@ export const recommendCommand: Command = {
     const warehouse = await openWarehouse(values);
     try {
       const now = new Date();
-      const asOfDate = values['as-of'] as string | undefined;
-      if (asOfDate !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(asOfDate)) throw new Error(`--as-of: expected a YYYY-MM-DD date, got '${asOfDate}'`);
+      const asOfDate = dateOption('as-of', values['as-of']);
       progress('refreshing facts…');
       await refresh(warehouse, { now, calendar });
       progress('evaluating brands…');
