@@ -106,6 +106,8 @@ export async function forecastAndStaff(warehouse: Warehouse, config: Config, cal
   for (const day of new Set([...short.map((d) => d.date), ...phoneShort.map((h) => h.date)])) {
     const inquiries = short.find((d) => d.date === day);
     const phone = phoneShort.filter((h) => h.date === day);
+    // The worst hour, the earliest among equals, without reordering `phone`: the alert's data keeps hour order.
+    const worst = phone.reduce<(typeof phone)[number] | undefined>((a, b) => (a === undefined || b.shortfall > a.shortfall ? b : a), undefined);
     await enqueueStaffAlert(
       warehouse,
       {
@@ -115,7 +117,7 @@ export async function forecastAndStaff(warehouse: Warehouse, config: Config, cal
         title: `CS staffing short on ${day}`,
         detail: [
           inquiries ? `${inquiries.agents_needed} agents needed for ${Math.round(inquiries.inquiries)} forecast inquiries, ${inquiries.agents_configured} configured` : '',
-          phone.length > 0 ? `phones short in ${phone.length} hour(s), worst ${Math.max(...phone.map((h) => h.shortfall))} agent(s) at ${phone.sort((a, b) => b.shortfall - a.shortfall)[0]!.hour}` : '',
+          worst ? `phones short in ${phone.length} hour(s), worst ${worst.shortfall} agent(s) at ${worst.hour}` : '',
         ].filter(Boolean).join('; '),
         data: { day: inquiries ?? null, phone_hours: phone },
       },

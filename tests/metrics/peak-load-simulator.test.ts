@@ -158,6 +158,22 @@ describe('the daily forecast-and-staffing job', () => {
     ]);
   });
 
+  it("names a day's worst phone hour and keeps the alert's short hours in hour order", async () => {
+    // No phone agents: every hour is short by the agents its forecast calls need, more in the busier hours.
+    const noPhones = parseConfig({ peakLoad: { staffing: { agents: 10, phoneAgents: 0 } } });
+    await forecastAndStaff(warehouse, noPhones, calendar, NOW);
+    const rows = await warehouse.all<{ body: string }>(`SELECT body FROM outbox WHERE kind = 'staff_alert' AND body LIKE '%phones short%'`);
+    expect(rows.length).toBeGreaterThan(0);
+    for (const { body } of rows) {
+      const alert = (JSON.parse(body) as { alert: { detail: string; data: { phone_hours: { hour: string; shortfall: number }[] } } }).alert;
+      const hours = alert.data.phone_hours;
+      expect(hours.map((h) => h.hour)).toEqual(hours.map((h) => h.hour).sort());
+      const worst = Math.max(...hours.map((h) => h.shortfall));
+      const firstWorst = hours.find((h) => h.shortfall === worst)!;
+      expect(alert.detail).toContain(`phones short in ${hours.length} hour(s), worst ${worst} agent(s) at ${firstWorst.hour}`);
+    }
+  });
+
   it('skips, without failing, while there is too little history to forecast', async () => {
     const empty = await Warehouse.open(':memory:');
     const run = await forecastAndStaff(empty, config, calendar, NOW);
