@@ -69,7 +69,7 @@ export async function brandTrend(
     const end = addDays(to, -7 * (weeks - 1 - i));
     return resolveWindow(options.calendar, { from: addDays(end, -7), to: end }, options.now);
   });
-  const metrics = await computeWindowMetrics(warehouse, windows, options.connection);
+  const metrics = await computeWindowMetrics(warehouse, windows, options.connection, [brandId]);
   return {
     brand_id: brandId,
     weeks: windows.map((window, i) => {

@@ -130,8 +130,10 @@ export async function computeWindowMetrics(
   warehouse: Warehouse,
   windows: readonly ScorecardWindow[],
   connection?: DuckDBConnection,
+  /** Only these brands: a brand's own trend or onboarding figures need not aggregate every other brand. */
+  brandIds?: readonly string[],
 ): Promise<Map<string, Metrics>[]> {
-  return (await figuresByWindows(warehouse, windows, connection)).map((byBrand) => {
+  return (await figuresByWindows(warehouse, windows, connection, brandIds)).map((byBrand) => {
     const out = new Map<string, Metrics>();
     for (const [brandId, figure] of byBrand) out.set(brandId, metricsFrom(figure));
     return out;
@@ -143,9 +145,10 @@ async function figuresByWindows(
   warehouse: Warehouse,
   windows: readonly ScorecardWindow[],
   connection?: DuckDBConnection,
+  brandIds?: readonly string[],
 ): Promise<Map<string, Figures>[]> {
   const db = connection ?? warehouse.db;
-  await installWindows(db, windows.map((window, w) => ({ w, window })));
+  await installWindows(db, windows.map((window, w) => ({ w, window })), brandIds);
   const figures = windows.map(() => new Map<string, Figures>());
   // One connection runs one statement at a time, so the five reads go in turn. Read by column rather than as row
   // objects (Warehouse.all): some 100,000 rows of a dozen figures each, and building and normalising an object per
@@ -173,9 +176,23 @@ async function figuresByWindows(
 /**
  * The windows the window_*.sql read, as temp tables of `db`: scorecard_windows (w, from_day, to_day, as_of) and
  * one row per day of each window (scorecard_window_days), so that facts join their windows by a hash join on day
- * rather than a range join.
+ * rather than a range join; and the macro in_scorecard_scope(brand_id) they filter every fact by: true for every
+ * brand, or, given `brandIds`, only for those (scorecard_brands), so that DuckDB drops the other brands' facts
+ * before it aggregates them.
  */
-export async function installWindows(db: DuckDBConnection, windows: readonly { w: number; window: ScorecardWindow }[]): Promise<void> {
+export async function installWindows(
+  db: DuckDBConnection,
+  windows: readonly { w: number; window: ScorecardWindow }[],
+  brandIds?: readonly string[],
+): Promise<void> {
+  if (brandIds) {
+    await db.run(`CREATE OR REPLACE TEMP TABLE scorecard_brands AS SELECT unnest(json_extract_string($brands, '$[*]')) AS brand_id`, {
+      brands: JSON.stringify(brandIds),
+    });
+    await db.run('CREATE OR REPLACE TEMP MACRO in_scorecard_scope(brand) AS brand IN (SELECT brand_id FROM scorecard_brands)');
+  } else {
+    await db.run('CREATE OR REPLACE TEMP MACRO in_scorecard_scope(brand) AS true');
+  }
   await db.run(
     `CREATE OR REPLACE TEMP TABLE scorecard_windows AS
      SELECT CAST(w->>'w' AS INTEGER) AS w, CAST(w->>'from' AS DATE) AS from_day, CAST(w->>'to' AS DATE) AS to_day,
@@ -480,7 +497,7 @@ export async function computeBrandMetrics(
   options: ScorecardOptions,
 ): Promise<{ window: ScorecardWindow; metrics: Metrics }> {
   const window = resolveWindow(options.calendar, dates, options.now);
-  const [current] = await computeWindowMetrics(warehouse, [window], options.connection);
+  const [current] = await computeWindowMetrics(warehouse, [window], options.connection, [brandId]);
   const unfed = await unfedMetrics(warehouse, options.connection);
   return { window, metrics: withoutUnfed(current!.get(brandId) ?? EMPTY_METRICS, unfed) };
 }

@@ -8,7 +8,7 @@ WITH judged AS (
     coalesce(f.first_platform_stage_at <= p.as_of, false) AS platform_handled
   FROM fct_claims f
   JOIN scorecard_window_days p ON p.day = f.day
-  WHERE f.opened_at IS NOT NULL
+  WHERE f.opened_at IS NOT NULL AND in_scorecard_scope(f.brand_id)
 ),
 windowed AS (
   SELECT
@@ -27,7 +27,7 @@ overdue_at AS (
   SELECT a.as_of, f.brand_id, count(*) AS overdue_claims
   FROM fct_claims f
   JOIN as_ofs a ON f.opened_at <= a.as_of AND f.overdue_at < a.as_of
-  WHERE NOT coalesce(f.closed_at <= a.as_of, false)
+  WHERE NOT coalesce(f.closed_at <= a.as_of, false) AND in_scorecard_scope(f.brand_id)
   GROUP BY a.as_of, f.brand_id
 ),
 overdue_by_window AS (

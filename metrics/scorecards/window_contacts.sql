@@ -7,7 +7,7 @@ WITH judged AS (
     NOT coalesce(f.answered_at <= p.as_of AND f.answered_at <= f.answer_deadline, false) AS failed
   FROM fct_contacts f
   JOIN scorecard_window_days p ON p.day = f.day
-  WHERE f.attempted_at IS NOT NULL
+  WHERE f.attempted_at IS NOT NULL AND in_scorecard_scope(f.brand_id)
 ),
 windowed AS (
   SELECT
@@ -28,7 +28,8 @@ decided_at AS (
     NOT coalesce(f.answered_at <= a.as_of AND f.answered_at <= f.answer_deadline, false) AS failed
   FROM fct_contacts f
   JOIN as_ofs a ON f.attempted_at <= a.as_of
-  WHERE coalesce(f.answered_at <= a.as_of, false) OR coalesce(f.answer_deadline <= a.as_of, false)
+  WHERE (coalesce(f.answered_at <= a.as_of, false) OR coalesce(f.answer_deadline <= a.as_of, false))
+    AND in_scorecard_scope(f.brand_id)
 ),
 last_success AS (
   SELECT

@@ -12,4 +12,5 @@ SELECT
   CAST(sum(d.negative_reviews) AS BIGINT) AS negative_reviews
 FROM brand_day d
 JOIN scorecard_window_days p ON p.day = d.day
+WHERE in_scorecard_scope(d.brand_id)
 GROUP BY p.w, d.brand_id

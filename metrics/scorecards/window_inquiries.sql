@@ -11,7 +11,7 @@ WITH judged AS (
     coalesce(f.answer_deadline <= p.as_of, false) AS deadline_reached
   FROM fct_inquiries f
   JOIN scorecard_window_days p ON p.day = f.day
-  WHERE f.opened_at IS NOT NULL
+  WHERE f.opened_at IS NOT NULL AND in_scorecard_scope(f.brand_id)
 ),
 windowed AS (
   SELECT
@@ -38,6 +38,7 @@ open_at AS (
   FROM fct_inquiries f
   JOIN as_ofs a ON f.opened_at <= a.as_of
   WHERE NOT coalesce(f.first_answer_at <= a.as_of, false) AND NOT coalesce(f.closed_at <= a.as_of, false)
+    AND in_scorecard_scope(f.brand_id)
   GROUP BY a.as_of, f.brand_id
 ),
 open_by_window AS (

@@ -15,6 +15,7 @@ WITH judged AS (
     coalesce(f.delivered_at <= f.delivery_due_at, false) AS delivered_on_time
   FROM fct_orders f
   JOIN scorecard_window_days p ON p.day = f.day
+  WHERE in_scorecard_scope(f.brand_id)
 )
 SELECT
   w,

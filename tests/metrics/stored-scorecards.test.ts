@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BusinessCalendar } from '../../metrics/calendar/calendar.ts';
 import { refresh } from '../../metrics/refresh.ts';
 import { ScorecardSchema } from '../../metrics/scorecards/schema.ts';
-import { computeScorecards, listScorecards, STANDARD_WINDOW_DAYS, trailingWindow } from '../../metrics/scorecards/scorecards.ts';
+import { computeScorecards, computeWindowMetrics, listScorecards, resolveWindow, STANDARD_WINDOW_DAYS, trailingWindow } from '../../metrics/scorecards/scorecards.ts';
+import { addDays } from '../../metrics/calendar/zoned-time.ts';
 import { parseConfig } from '../../pipelines/config.ts';
 import { generateMarketplace } from '../../pipelines/simulator/generate.ts';
 import { ingestFiles } from '../../pipelines/sources/file-ingest.ts';
@@ -98,5 +99,25 @@ describe('stored scorecards', () => {
     const later = new Date('2025-01-08T12:00:00Z');
     await refresh(warehouse, { now: later, calendar });
     await expectStoredEqualsComputed(later);
+  });
+
+  it("give one brand's figures, computed for that brand alone, equal to those computed for all brands", async () => {
+    // The scope a brand's own trend and onboarding figures use (in_scorecard_scope): twelve weekly windows and
+    // the standard ones, for three brands (one seen only in events, one with no activity at all).
+    const now = new Date('2025-01-08T12:00:00Z');
+    const { to } = trailingWindow(calendar, now, 7);
+    const weekly = Array.from({ length: 12 }, (_, i) => resolveWindow(calendar, { from: addDays(to, -7 * (i + 1)), to: addDays(to, -7 * i) }, now));
+    const windows = [...weekly, ...STANDARD_WINDOW_DAYS.map((days) => trailingWindow(calendar, now, days))];
+    const all = await computeWindowMetrics(warehouse, windows);
+    const brands = [(await warehouse.one<{ brand_id: string }>('SELECT max(brand_id) AS brand_id FROM brands'))!.brand_id, 'stored-new', 'nobody'];
+    for (const brand of brands) {
+      const alone = await computeWindowMetrics(warehouse, windows, undefined, [brand]);
+      for (const [w, byBrand] of alone.entries()) {
+        expect([...byBrand.keys()].every((id) => id === brand), `${brand} ${w}`).toBe(true);
+        expect(byBrand.get(brand), `${brand} ${w}`).toEqual(all[w]!.get(brand));
+      }
+    }
+    expect(all.some((byBrand) => byBrand.has(brands[0]!))).toBe(true);
+    expect(all.every((byBrand) => !byBrand.has('nobody'))).toBe(true);
   });
 });
