@@ -94,8 +94,11 @@ export async function loadScorecards(
   );
 }
 
+/** A brand's scorecard; the brand page and its claim-stages chart read it once per request. */
 export async function loadScorecard(ctx: DashboardContext, brandId: string, dates: { from?: string; to?: string }): Promise<Scorecard | undefined> {
-  return ctx.pool.use((connection) => getScorecard(ctx.warehouse, brandId, dates, { now: ctx.now(), calendar: ctx.calendar, connection }));
+  return memoised(ctx, `scorecard:${brandId}:${dates.from ?? ''}:${dates.to ?? ''}`, () =>
+    ctx.pool.use((connection) => getScorecard(ctx.warehouse, brandId, dates, { now: ctx.now(), calendar: ctx.calendar, connection })),
+  );
 }
 
 /** The brand page and its claim-stages chart read the same evidence: once per request. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { RouteKey } from '../../server/auth/roles.ts';
-import { loadEvidence, loadHighestRates, loadJobs, loadLoad, loadStaffing, loadTrend, pickedWindow, WindowPickerQuery, type DashboardContext, type Viewer } from '../data.ts';
+import { loadEvidence, loadHighestRates, loadScorecard, loadJobs, loadLoad, loadStaffing, loadTrend, pickedWindow, WindowPickerQuery, type DashboardContext, type Viewer } from '../data.ts';
 import { LANGUAGES, type Labeller } from '../i18n.ts';
 import { claimStagesChart, weeklyAnswerTimeChart, weeklyRateChart } from './brand-trends.ts';
 import { ingestRowsChart, jobRunsChart } from './jobs.ts';
@@ -115,7 +115,9 @@ export const CHARTS = {
     query: BrandWindowQuery,
     brandOf: (query) => query.brand_id,
     async build(ctx, _viewer, query, t) {
-      const window = resolveWindow(ctx.calendar, pickedWindow(ctx, query), ctx.now());
+      const picked = pickedWindow(ctx, query);
+      // The scorecard's own window, as the brand page and the evidence API read the evidence in.
+      const window = (await loadScorecard(ctx, query.brand_id, picked))?.window ?? resolveWindow(ctx.calendar, picked, ctx.now());
       // The default number of examples, as the brand page reads them: on the page, its read serves this chart.
       return claimStagesChart((await loadEvidence(ctx, query.brand_id, window)).claim_stage_durations, t);
     },

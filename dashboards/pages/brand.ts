@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { MetricKey, RankedKey } from '../../metrics/scorecards/schema.ts';
 import { RANKED_KEYS } from '../../metrics/scorecards/schema.ts';
-import { resolveWindow } from '../../metrics/scorecards/scorecards.ts';
 import { notFound } from '../../server/problem.ts';
 import { loadEvidence, loadScorecard, pickedWindow, windowParams, WindowPickerQuery } from '../data.ts';
 import type { LabelKey } from '../i18n.ts';
@@ -47,7 +46,9 @@ export const brandPage = definePage({
     const picked = pickedWindow(ctx, query);
     const scorecard = await loadScorecard(ctx, brandId, picked);
     if (!scorecard) throw notFound(`no brand '${brandId}'`);
-    const window = resolveWindow(ctx.calendar, picked, ctx.now());
+    // The evidence of the scorecard's own window, as GET /api/brands/:id/evidence gives it: a stored scorecard
+    // keeps the as_of of its refresh, and examples judged at a later as_of could disagree with its figures.
+    const { window } = scorecard;
     const evidence = await loadEvidence(ctx, brandId, window);
     const dates = windowParams(picked);
 

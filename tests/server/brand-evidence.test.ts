@@ -144,3 +144,35 @@ describe('GET /api/brands/:brand_id/trend', () => {
     expect((await get('/api/brands/B1/trend?weeks=1')).status).toBe(400);
   });
 });
+
+describe('the brand page and GET /api/brands/:brand_id/evidence after closing', () => {
+  it("both read the evidence in the stored scorecard's window, judged at its refresh, not later", async () => {
+    // Refreshed Wednesday 03-20 at 19:00 (after closing: the window runs to Thursday 03-21, judged at 19:00);
+    // read at 21:00, before the next refresh. O20's own dispatch deadline, 20:00, falls in between: as of the
+    // stored figures O20 is not late yet, as of the reading it would be.
+    const refreshedAt = new Date('2024-03-20T10:00:00Z');
+    const later = await startServer({ now: () => new Date('2024-03-20T12:00:00Z') });
+    try {
+      await seed(later);
+      const order = ev('o', 20, {
+        type: 'order_placed', brand_id: 'B1', occurred_at: at('2024-03-20T10:00:00'), order_id: 'O20', amount: 1000, quantity: 1,
+        dispatch_due_at: at('2024-03-20T20:00:00'),
+      });
+      expect((await postNdjson(later, '/api/ingest/orders?atomic=true', toNdjson([order]))).status).toBe(200);
+      await refresh(later.warehouse, { now: refreshedAt, calendar: new BusinessCalendar(parseConfig({}).calendar) });
+
+      const headers = bearer(later.tokens.merchandiser);
+      const scorecard = (await (await fetch(`${later.url}/api/brands/B1/scorecard`, { headers })).json()) as Scorecard;
+      expect(scorecard.window).toEqual({ from: '2024-02-22', to: '2024-03-21', as_of: refreshedAt.toISOString() });
+      const evidence = (await (await fetch(`${later.url}/api/brands/B1/evidence`, { headers })).json()) as BrandEvidence;
+      expect(evidence.window).toEqual(scorecard.window);
+      expect(evidence.late_orders.items.map((o) => o.order_id)).not.toContain('O20');
+      expect(evidence.late_orders.total).toBe(scorecard.metrics.late_dispatch_rate.numerator);
+      const page = await (await fetch(`${later.url}/brands/B1`, { headers })).text();
+      expect(page).toContain('late-orders');
+      expect(page).not.toContain('O20');
+    } finally {
+      await later.close();
+    }
+  });
+});
