@@ -147,30 +147,38 @@ async function figuresByWindows(
   connection?: DuckDBConnection,
   brandIds?: readonly string[],
 ): Promise<Map<string, Figures>[]> {
-  const db = connection ?? warehouse.db;
-  await installWindows(db, windows.map((window, w) => ({ w, window })), brandIds);
-  const figures = windows.map(() => new Map<string, Figures>());
-  // One connection runs one statement at a time, so the five reads go in turn. Read by column rather than as row
-  // objects (Warehouse.all): some 100,000 rows of a dozen figures each, and building and normalising an object per
-  // row took longer than the queries.
-  for (const file of WINDOW_FILES) {
-    const reader = await db.runAndReadAll(sql(file));
-    const columns = reader.getColumnsObjectJS();
-    const w = columns.w!;
-    const brandIds = columns.brand_id!;
-    const names = Object.keys(columns).filter((name) => name !== 'w' && name !== 'brand_id');
-    for (let row = 0; row < brandIds.length; row++) {
-      const byBrand = figures[Number(w[row])]!;
-      const brandId = String(brandIds[row]);
-      let merged = byBrand.get(brandId);
-      if (!merged) byBrand.set(brandId, (merged = {}));
-      for (const name of names) {
-        const value = columns[name]![row];
-        merged[name] = value === null || value === undefined ? null : Number(value);
+  // The windows and the brand scope are temp tables and a macro of the connection, installed and then read over
+  // several statements: on the warehouse's shared connection a concurrent caller could replace them in between,
+  // so a caller without a connection of its own gets one for the call.
+  const own = connection ? undefined : await warehouse.connect();
+  const db = connection ?? own!;
+  try {
+    await installWindows(db, windows.map((window, w) => ({ w, window })), brandIds);
+    const figures = windows.map(() => new Map<string, Figures>());
+    // One connection runs one statement at a time, so the five reads go in turn. Read by column rather than as row
+    // objects (Warehouse.all): some 100,000 rows of a dozen figures each, and building and normalising an object per
+    // row took longer than the queries.
+    for (const file of WINDOW_FILES) {
+      const reader = await db.runAndReadAll(sql(file));
+      const columns = reader.getColumnsObjectJS();
+      const w = columns.w!;
+      const rowBrands = columns.brand_id!;
+      const names = Object.keys(columns).filter((name) => name !== 'w' && name !== 'brand_id');
+      for (let row = 0; row < rowBrands.length; row++) {
+        const byBrand = figures[Number(w[row])]!;
+        const brandId = String(rowBrands[row]);
+        let merged = byBrand.get(brandId);
+        if (!merged) byBrand.set(brandId, (merged = {}));
+        for (const name of names) {
+          const value = columns[name]![row];
+          merged[name] = value === null || value === undefined ? null : Number(value);
+        }
       }
     }
+    return figures;
+  } finally {
+    own?.closeSync();
   }
-  return figures;
 }
 
 /**

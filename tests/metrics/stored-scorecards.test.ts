@@ -120,4 +120,18 @@ describe('stored scorecards', () => {
     expect(all.some((byBrand) => byBrand.has(brands[0]!))).toBe(true);
     expect(all.every((byBrand) => !byBrand.has('nobody'))).toBe(true);
   });
+
+  it('are the same when callers without a connection of their own ask at the same time', async () => {
+    // Each call installs its windows and brand scope, then reads them over five statements: concurrent calls on
+    // one shared connection would read each other's. Different windows and scopes, all at once, then one by one.
+    const now = new Date('2025-01-08T12:00:00Z');
+    const ids = (await warehouse.all<{ brand_id: string }>('SELECT brand_id FROM brands ORDER BY brand_id LIMIT 6')).map((row) => row.brand_id);
+    const asks = ids.map((brand, i) => ({ brand, windows: [trailingWindow(calendar, now, 7 * (i + 1))] }));
+    const together = await Promise.all(asks.map(({ brand, windows }, i) => computeWindowMetrics(warehouse, windows, undefined, i % 2 === 0 ? [brand] : undefined)));
+    for (const [i, { brand, windows }] of asks.entries()) {
+      const alone = await computeWindowMetrics(warehouse, windows, undefined, i % 2 === 0 ? [brand] : undefined);
+      expect(together[i]![0]!.get(brand), brand).toEqual(alone[0]!.get(brand));
+      expect(together[i]![0]!.size, brand).toBe(alone[0]!.size);
+    }
+  });
 });
