@@ -1,9 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ingestFile } from '../../pipelines/sources/file-ingest.ts';
-import { Warehouse } from '../../pipelines/warehouse/database.ts';
-import { tempDir, toCsv, writeEventFile, type Row } from '../helpers/event-files.ts';
+import type { Warehouse } from '../../pipelines/warehouse/database.ts';
+import { toCsv, writeEventFile, type Row } from '../helpers/event-files.ts';
+import { openWarehousePerTest } from '../helpers/file-warehouse.ts';
 
 /**
  * The fast path (one INSERT straight from the file) must store exactly what the careful path (checkedSelect,
@@ -14,12 +15,7 @@ import { tempDir, toCsv, writeEventFile, type Row } from '../helpers/event-files
 const options = { sourceTimeZone: 'Asia/Seoul' };
 let dir: string;
 let warehouse: Warehouse;
-
-beforeEach(async () => {
-  dir = tempDir();
-  warehouse = await Warehouse.open(join(dir, 'test.duckdb'));
-});
-afterEach(() => warehouse.close());
+openWarehousePerTest((opened) => ({ dir, warehouse } = opened));
 
 const clean: Row = {
   event_id: 'e1',

@@ -1,21 +1,17 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EVENT_STREAMS } from '../../pipelines/contracts/index.ts';
 import { ingestFile, ingestFiles } from '../../pipelines/sources/file-ingest.ts';
 import { ingestInbox } from '../../pipelines/sources/inbox.ts';
-import { Warehouse } from '../../pipelines/warehouse/database.ts';
-import { SAMPLE_EVENTS, tempDir, toCsv, writeEventFile, type Row } from '../helpers/event-files.ts';
+import type { Warehouse } from '../../pipelines/warehouse/database.ts';
+import { SAMPLE_EVENTS, toCsv, writeEventFile, type Row } from '../helpers/event-files.ts';
+import { openWarehousePerTest } from '../helpers/file-warehouse.ts';
 
 const options = { sourceTimeZone: 'Asia/Seoul' };
 let dir: string;
 let warehouse: Warehouse;
-
-beforeEach(async () => {
-  dir = tempDir();
-  warehouse = await Warehouse.open(join(dir, 'test.duckdb'));
-});
-afterEach(() => warehouse.close());
+openWarehousePerTest((opened) => ({ dir, warehouse } = opened));
 
 const count = async (sql: string, params?: Record<string, string | number>) =>
   Number((await warehouse.one<{ n: number }>(sql, params))!.n);
