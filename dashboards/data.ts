@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { BusinessCalendar } from '../metrics/calendar/calendar.ts';
 import { brandEvidence, brandTrend } from '../metrics/evidence/evidence.ts';
-import { getScorecard, listScorecards, resolveWindow, ScorecardWindowError, storedRates, trailingWindow } from '../metrics/scorecards/scorecards.ts';
+import { getScorecard, listScorecards, resolveWindow, scorecardWindow, ScorecardWindowError, storedRates, trailingWindow } from '../metrics/scorecards/scorecards.ts';
 import type { Scorecard, ScorecardWindow } from '../metrics/scorecards/schema.ts';
 import { recentJobRuns, type JobRun } from '../pipelines/scheduler/job-runs.ts';
 import { recentIngestedFiles, recentIngestRequests } from '../pipelines/sources/ingest-history.ts';
@@ -94,11 +94,13 @@ export async function loadScorecards(
   );
 }
 
-/** A brand's scorecard; the brand page and its claim-stages chart read it once per request. */
 export async function loadScorecard(ctx: DashboardContext, brandId: string, dates: { from?: string; to?: string }): Promise<Scorecard | undefined> {
-  return memoised(ctx, `scorecard:${brandId}:${dates.from ?? ''}:${dates.to ?? ''}`, () =>
-    ctx.pool.use((connection) => getScorecard(ctx.warehouse, brandId, dates, { now: ctx.now(), calendar: ctx.calendar, connection })),
-  );
+  return ctx.pool.use((connection) => getScorecard(ctx.warehouse, brandId, dates, { now: ctx.now(), calendar: ctx.calendar, connection }));
+}
+
+/** The window loadScorecard's scorecard is judged in, without computing one (for the evidence charts). */
+export async function loadScorecardWindow(ctx: DashboardContext, brandId: string, dates: { from?: string; to?: string }): Promise<ScorecardWindow> {
+  return ctx.pool.use((connection) => scorecardWindow(ctx.warehouse, brandId, dates, { now: ctx.now(), calendar: ctx.calendar, connection }));
 }
 
 /** The brand page and its claim-stages chart read the same evidence: once per request. */

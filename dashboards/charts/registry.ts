@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { RouteKey } from '../../server/auth/roles.ts';
-import { loadEvidence, loadHighestRates, loadScorecard, loadJobs, loadLoad, loadStaffing, loadTrend, pickedWindow, WindowPickerQuery, type DashboardContext, type Viewer } from '../data.ts';
+import { loadEvidence, loadHighestRates, loadJobs, loadScorecardWindow, loadLoad, loadStaffing, loadTrend, pickedWindow, WindowPickerQuery, type DashboardContext, type Viewer } from '../data.ts';
 import { LANGUAGES, type Labeller } from '../i18n.ts';
 import { claimStagesChart, weeklyAnswerTimeChart, weeklyRateChart } from './brand-trends.ts';
 import { ingestRowsChart, jobRunsChart } from './jobs.ts';
@@ -11,7 +11,6 @@ import { MAX_WINDOW_DAYS } from '../../metrics/load/load.ts';
 import { SCORECARD_CHART_BRANDS, SCORECARD_CHART_METRICS, scorecardRatesChart } from './scorecards.ts';
 import { emptyChart, type ChartSpec } from './spec.ts';
 import { ForecastUnavailableError } from '../../metrics/forecast/forecast.ts';
-import { resolveWindow } from '../../metrics/scorecards/scorecards.ts';
 import type { WeekTrend } from '../../metrics/evidence/schema.ts';
 
 /**
@@ -115,9 +114,8 @@ export const CHARTS = {
     query: BrandWindowQuery,
     brandOf: (query) => query.brand_id,
     async build(ctx, _viewer, query, t) {
-      const picked = pickedWindow(ctx, query);
       // The scorecard's own window, as the brand page and the evidence API read the evidence in.
-      const window = (await loadScorecard(ctx, query.brand_id, picked))?.window ?? resolveWindow(ctx.calendar, picked, ctx.now());
+      const window = await loadScorecardWindow(ctx, query.brand_id, pickedWindow(ctx, query));
       // The default number of examples, as the brand page reads them: on the page, its read serves this chart.
       return claimStagesChart((await loadEvidence(ctx, query.brand_id, window)).claim_stage_durations, t);
     },

@@ -621,7 +621,35 @@ export async function findScorecard(
   options: ScorecardOptions,
 ): Promise<{ stored: string } | { computed: Scorecard } | undefined> {
   const window = requestedWindow(dates, options);
-  const stored = await storedScorecardJson(warehouse, brandId, window, async () => {
+  const stored = await materialisedScorecardJson(warehouse, brandId, window, options);
+  if (stored !== undefined) return { stored };
+  const computed = await computeScorecard(warehouse, brandId, window, options);
+  return computed ? { computed } : undefined;
+}
+
+/**
+ * The window getScorecard's scorecard is judged in, without computing a scorecard: a materialised one's own (its
+ * as_of is that of its refresh), else the requested dates resolved at `now`, as computeScorecards resolves them.
+ */
+export async function scorecardWindow(
+  warehouse: Warehouse,
+  brandId: string,
+  dates: { from?: string; to?: string },
+  options: ScorecardOptions,
+): Promise<ScorecardWindow> {
+  const window = requestedWindow(dates, options);
+  const stored = await materialisedScorecardJson(warehouse, brandId, window, options);
+  return stored === undefined ? resolveWindow(options.calendar, window, options.now) : (JSON.parse(stored) as Scorecard).window;
+}
+
+/** The API's JSON text of a brand's materialised scorecard of exactly these dates, through the in-memory cache. */
+function materialisedScorecardJson(
+  warehouse: Warehouse,
+  brandId: string,
+  window: { from: string; to: string },
+  options: ScorecardOptions,
+): Promise<string | undefined> {
+  return storedScorecardJson(warehouse, brandId, window, async () => {
     const row = await warehouse.one<{ figures: string }>(
       `SELECT figures FROM scorecards
        WHERE brand_id = $brand AND window_from = CAST($from AS DATE) AND window_to = CAST($to AS DATE)`,
@@ -630,9 +658,6 @@ export async function findScorecard(
     );
     return row ? JSON.stringify(storedScorecard(brandId, row.figures)) : undefined;
   });
-  if (stored !== undefined) return { stored };
-  const computed = await computeScorecard(warehouse, brandId, window, options);
-  return computed ? { computed } : undefined;
 }
 
 /** The stored JSON text of a brand's scorecard when a recent request has cached it (no database read). */
