@@ -196,7 +196,10 @@ async function rankAndStore(connection: DuckDBConnection, plan: readonly Planned
   // No rows (no brand at all) come back as no columns.
   const columns = reader.currentRowCount > 0 ? reader.getColumnsJS() : [];
   const [ws, brandIds] = [columns[0] ?? [], columns[1] ?? []];
-  await connection.run('CREATE OR REPLACE TEMP TABLE scorecard_ranks (w INTEGER, brand_id VARCHAR, percentiles JSON, peers JSON)');
+  await connection.run('CREATE OR REPLACE TEMP TABLE scorecard_ranks (w INTEGER, brand_id VARCHAR, percentiles VARCHAR)');
+  // The peer counts are the same for every brand of a window: one row per window.
+  await connection.run('CREATE OR REPLACE TEMP TABLE scorecard_peers (w INTEGER, peers VARCHAR)');
+  const peerCounts: { w: number; peers: string }[] = [];
   const appender = await connection.createAppender('scorecard_ranks', 'main', 'temp');
   try {
     for (let start = 0; start < ws.length; ) {
@@ -205,12 +208,11 @@ async function rankAndStore(connection: DuckDBConnection, plan: readonly Planned
       const ranked = RANKED_KEYS.map((_, index) =>
         percentilesAmong(columns[2 + index]!.slice(start, end).map((value) => (value === null ? null : Number(value)))),
       );
-      const peers = JSON.stringify(ranked.map((key) => key.peers));
+      peerCounts.push({ w: Number(ws[start]), peers: JSON.stringify(ranked.map((key) => key.peers)) });
       for (let row = start; row < end; row++) {
         appender.appendInteger(Number(ws[row]));
         appender.appendVarchar(String(brandIds[row]));
         appender.appendVarchar(JSON.stringify(ranked.map((key) => key.percentiles[row - start])));
-        appender.appendVarchar(peers);
         appender.endRow();
       }
       start = end;
@@ -218,6 +220,10 @@ async function rankAndStore(connection: DuckDBConnection, plan: readonly Planned
   } finally {
     appender.closeSync();
   }
+  await connection.run(
+    `INSERT INTO scorecard_peers SELECT CAST(p->>'w' AS INTEGER), p->>'peers' FROM (SELECT unnest(CAST($peers AS JSON[])) AS p)`,
+    { peers: JSON.stringify(peerCounts) },
+  );
   const figures = (alias: string) => `json_array(${FIGURE_NAMES.map((name) => `${alias}.${name}`).join(', ')})`;
   await connection.run(
     `CREATE OR REPLACE TEMP TABLE stored_scorecard_rows AS
@@ -227,7 +233,7 @@ async function rankAndStore(connection: DuckDBConnection, plan: readonly Planned
 }
 
 async function dropTempTables(connection: DuckDBConnection): Promise<void> {
-  for (const table of ['window_figures', 'reused_before', 'scorecard_plan', 'scorecard_rows', 'scorecard_ranks', 'stored_scorecard_rows']) {
+  for (const table of ['window_figures', 'reused_before', 'scorecard_plan', 'scorecard_rows', 'scorecard_ranks', 'scorecard_peers', 'stored_scorecard_rows']) {
     await connection.run(`DROP TABLE IF EXISTS ${table}`);
   }
 }
