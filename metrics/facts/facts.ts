@@ -15,7 +15,8 @@ import { fileURLToPath } from 'node:url';
  * with nothing to merge.
  *
  * Leaves, per entity, the temporary tables `old_fct_*` (the rows replaced) and `next_fct_*` (their
- * replacements) for the rollups (rollups.ts), which add the difference to brand_day.
+ * replacements; after a full rebuild, a view of the whole table) for the rollups (rollups.ts), which add the
+ * difference to brand_day.
  */
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -29,6 +30,11 @@ interface FactSpec {
   file: string;
   /** Keys of the entities with raw events newer than the watermark ({{since}}). */
   touched: string;
+  /**
+   * What a full rebuild reads of the stored rows it replaces ({{prior}} in the query; an incremental refresh gives
+   * it the replaced rows themselves).
+   */
+  prior?: string;
 }
 
 export const FACTS: FactSpec[] = [
@@ -39,6 +45,9 @@ export const FACTS: FactSpec[] = [
     file: 'order_facts.sql',
     touched: `SELECT order_id FROM raw_orders WHERE ingest_batch > {{since}}
       UNION SELECT order_id FROM raw_shipments WHERE ingest_batch > {{since}}`,
+    // The promise a dispatched or cancelled order was judged by (order_facts.sql keeps it).
+    prior: `SELECT order_id, dispatched_at, cancelled_at, dispatch_days_applied FROM fct_orders
+      WHERE dispatched_at IS NOT NULL OR cancelled_at IS NOT NULL`,
   },
   {
     entity: 'inquiries',
@@ -111,6 +120,7 @@ export async function rebuildFacts(
     const inRange = `${spec.key} BETWEEN $low AND $high`;
     if (full) {
       await connection.run(`CREATE OR REPLACE TEMP TABLE ${old} AS SELECT * FROM ${spec.table} LIMIT 0`);
+      if (spec.prior) await connection.run(`CREATE OR REPLACE TEMP TABLE prior_${spec.table} AS ${spec.prior}`);
     } else {
       let touched = spec.touched.replaceAll('{{since}}', since);
       if (spec.entity === 'orders' && upsertedBrands) {
@@ -149,20 +159,25 @@ export async function rebuildFacts(
     const query = readFileSync(join(HERE, spec.file), 'utf8')
       .replaceAll('{{since}}', since)
       .replaceAll('{{old}}', old)
-      // On a full rebuild the stored orders are still there to say which promise a dispatched order was judged by.
-      .replaceAll('{{prior}}', full ? spec.table : old);
-    await connection.run(`CREATE OR REPLACE TEMP TABLE ${next} AS ${query}`);
+      .replaceAll('{{prior}}', full ? `prior_${spec.table}` : old);
     if (full) {
+      // Every row is replaced: written straight into the table, and next_* is the table itself. Through a temp
+      // table, written and then read back, the orders of a full rebuild at 10M orders took 44.3 s instead of 36.3 s
+      // (the same rows).
       await connection.run(`DELETE FROM ${spec.table}`);
+      await connection.run(`INSERT INTO ${spec.table} BY NAME ${query}`);
+      await connection.run(`CREATE OR REPLACE TEMP VIEW ${next} AS SELECT * FROM ${spec.table}`);
+      await connection.run(`DROP TABLE IF EXISTS prior_${spec.table}`);
     } else {
+      await connection.run(`CREATE OR REPLACE TEMP TABLE ${next} AS ${query}`);
       // Nothing changed the table since touched_fact_rows was taken, so its rowids still name the replaced rows.
       await connection.run(
         `DELETE FROM ${spec.table} WHERE ${inRange} AND rowid IN (SELECT fact_row FROM touched_fact_rows)`,
         keyRange,
       );
       await connection.run('DROP TABLE touched_fact_rows');
+      await connection.run(`INSERT INTO ${spec.table} BY NAME SELECT * FROM ${next}`);
     }
-    await connection.run(`INSERT INTO ${spec.table} BY NAME SELECT * FROM ${next}`);
     const reader = await connection.runAndReadAll(`SELECT count(*) FROM ${next}`);
     counts[spec.entity] = Number(reader.getRows()[0]![0]);
   }
@@ -173,6 +188,10 @@ export async function rebuildFacts(
 export async function dropFactChanges(connection: DuckDBConnection): Promise<void> {
   for (const spec of FACTS) {
     await connection.run(`DROP TABLE IF EXISTS old_${spec.table}`);
-    await connection.run(`DROP TABLE IF EXISTS next_${spec.table}`);
+    // A view after a full rebuild, else a table (DROP of the one kind refuses the other).
+    const view = await connection.runAndReadAll(`SELECT 1 FROM duckdb_views() WHERE temporary AND view_name = $name`, {
+      name: `next_${spec.table}`,
+    });
+    await connection.run(`DROP ${view.currentRowCount > 0 ? 'VIEW' : 'TABLE'} IF EXISTS next_${spec.table}`);
   }
 }
