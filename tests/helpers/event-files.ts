@@ -7,8 +7,9 @@ import type { FileFormat } from '../../pipelines/sources/detect.ts';
 
 export type Row = Record<string, string | number | null>;
 
+/** A new folder for a test, inside the run's temp folder (tests/helpers/temp-root.ts), which the run removes. */
 export function tempDir(prefix = 'brandscore-test-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  return mkdtempSync(join(process.env.BRANDSCORE_TEST_TMP ?? tmpdir(), prefix));
 }
 
 /** One valid event of every type of every stream, plus a brand, as a source would send them. */
