@@ -698,8 +698,13 @@ export async function listScorecards(
     options.connection,
   );
   if (summary && summary.stored > 0) {
+    // The page's rows are picked by brand_id alone and then fetched by rowid: sorting the window's rows with their
+    // figures to keep a page read every brand's figures (10M-order warehouse, 22,578 brands: 17–19 ms → 5 ms).
     const rows = await warehouse.all<{ brand_id: string; figures: string }>(
-      `SELECT brand_id, figures ${inWindow} AND ($only IS NULL OR brand_id = $only) ORDER BY brand_id LIMIT $limit OFFSET $offset`,
+      `SELECT brand_id, figures FROM scorecards WHERE rowid IN (
+         SELECT rowid ${inWindow} AND ($only IS NULL OR brand_id = $only) ORDER BY brand_id LIMIT $limit OFFSET $offset
+       )
+       ORDER BY brand_id`,
       { ...params, limit: page.limit, offset: page.offset },
       options.connection,
     );
