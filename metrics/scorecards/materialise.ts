@@ -21,7 +21,8 @@ import {
 
 /**
  * Materialising the standard windows' scorecards (README "Standard windows", "Stored as figures") inside DuckDB:
- * the window_*.sql land in a temp table and the stored JSON is built by json_object (stored_scorecards.sql); only
+ * the window_*.sql land in a temp table and the stored JSON is joined as text around json_array lists
+ * (stored_scorecards.sql); only
  * the brands' goodness for the percentile ranks passes through JavaScript, as columns. At 10M orders a CPU
  * profile put much of the scorecard phase of an incremental refresh in JavaScript (some 70,000 brand-window rows
  * of figures read into objects, parsed, ranked, stringified and appended, and the garbage collector behind
@@ -199,8 +200,8 @@ async function rankAndStore(connection: DuckDBConnection, plan: readonly Planned
   await connection.run('CREATE OR REPLACE TEMP TABLE scorecard_ranks (w INTEGER, brand_id VARCHAR, percentiles VARCHAR)');
   // The peer counts are the same for every brand of a window: one row per window.
   await connection.run('CREATE OR REPLACE TEMP TABLE scorecard_peers (w INTEGER, peers VARCHAR)');
-  const peerCounts: { w: number; peers: string }[] = [];
   const appender = await connection.createAppender('scorecard_ranks', 'main', 'temp');
+  const peersAppender = await connection.createAppender('scorecard_peers', 'main', 'temp');
   try {
     for (let start = 0; start < ws.length; ) {
       let end = start;
@@ -208,7 +209,9 @@ async function rankAndStore(connection: DuckDBConnection, plan: readonly Planned
       const ranked = RANKED_KEYS.map((_, index) =>
         percentilesAmong(columns[2 + index]!.slice(start, end).map((value) => (value === null ? null : Number(value)))),
       );
-      peerCounts.push({ w: Number(ws[start]), peers: JSON.stringify(ranked.map((key) => key.peers)) });
+      peersAppender.appendInteger(Number(ws[start]));
+      peersAppender.appendVarchar(JSON.stringify(ranked.map((key) => key.peers)));
+      peersAppender.endRow();
       for (let row = start; row < end; row++) {
         appender.appendInteger(Number(ws[row]));
         appender.appendVarchar(String(brandIds[row]));
@@ -219,11 +222,8 @@ async function rankAndStore(connection: DuckDBConnection, plan: readonly Planned
     }
   } finally {
     appender.closeSync();
+    peersAppender.closeSync();
   }
-  await connection.run(
-    `INSERT INTO scorecard_peers SELECT CAST(p->>'w' AS INTEGER), p->>'peers' FROM (SELECT unnest(CAST($peers AS JSON[])) AS p)`,
-    { peers: JSON.stringify(peerCounts) },
-  );
   const figures = (alias: string) => `json_array(${FIGURE_NAMES.map((name) => `${alias}.${name}`).join(', ')})`;
   await connection.run(
     `CREATE OR REPLACE TEMP TABLE stored_scorecard_rows AS

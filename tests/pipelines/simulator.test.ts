@@ -1,14 +1,14 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BrandSchema, contracts, EVENT_STREAMS, streamSchemas, type EventStream } from '../../pipelines/contracts/index.ts';
 import { buildCalendar } from '../../pipelines/simulator/calendar.ts';
 import { generateMarketplace, type GenerateOptions } from '../../pipelines/simulator/generate.ts';
+import { tempDir } from '../helpers/event-files.ts';
 
-const root = mkdtempSync(join(tmpdir(), 'brandscore-sim-'));
+const root = tempDir('brandscore-sim-');
 const SMALL: Omit<GenerateOptions, 'out'> = { brands: 20, days: 120, start: '2024-09-01', seed: 1 };
 
 let db: DuckDBConnection;
