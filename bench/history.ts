@@ -62,12 +62,12 @@ try {
     const db = join(dir, 'ready.duckdb');
     log(`  ingesting ${fmt(split.history)} events, full refresh`);
     runCli(['ingest', join(dir, 'history'), '--db', db]);
-    const full = runCli(['refresh', '--db', db]);
-    log(`  full refresh ${fmt(tookSeconds(full.stdout), 2)} s; ingesting the last day ${split.day} (${fmt(split.day_events)} events)`);
+    const fullSeconds = tookSeconds(runCli(['refresh', '--db', db]).stdout);
+    log(`  full refresh ${fmt(fullSeconds, 2)} s; ingesting the last day ${split.day} (${fmt(split.day_events)} events)`);
     runCli(['ingest', join(dir, 'last-day'), '--db', db]);
     for (const part of ['history', 'last-day']) rmSync(join(dir, part), { recursive: true, force: true });
     ready.push({
-      run: { days, orders, history_events: split.history, day_events: split.day_events, last_day: split.day, full_refresh_inner_seconds: tookSeconds(full.stdout) },
+      run: { days, orders, history_events: split.history, day_events: split.day_events, last_day: split.day, full_refresh_inner_seconds: fullSeconds },
       db,
     });
   }
@@ -80,11 +80,12 @@ try {
       copyFileSync(db, trial);
       // Closed databases are checkpointed, but a left-over write-ahead log belongs with its file.
       if (existsSync(`${db}.wal`)) copyFileSync(`${db}.wal`, `${trial}.wal`);
-      const incremental = runCli(['refresh', '--db', trial]);
+      const { stdout } = runCli(['refresh', '--db', trial]);
       rmSync(trial, { force: true });
       rmSync(`${trial}.wal`, { force: true });
-      trials[index]!.push({ seconds: tookSeconds(incremental.stdout), phases: phasesOf(incremental.stdout) });
-      log(`  round ${round}: ${run.days} days, incremental refresh ${fmt(tookSeconds(incremental.stdout), 2)} s`);
+      const seconds = tookSeconds(stdout);
+      trials[index]!.push({ seconds, phases: phasesOf(stdout) });
+      log(`  round ${round}: ${run.days} days, incremental refresh ${fmt(seconds, 2)} s`);
     }
   }
   for (const [index, { run }] of ready.entries()) {

@@ -104,7 +104,7 @@ export async function refresh(warehouse: Warehouse, { now, calendar }: RefreshOp
       touched = await rebuildFacts(connection, fromBatch, { upsertedBrands: upserted?.any === true });
       lap('facts');
       rollupRows = await rebuildBrandDays(connection, { full: fromBatch <= 0 });
-      await dropFactChanges(connection);
+      await dropFactChanges(connection, { full: fromBatch <= 0 });
       lap('rollups');
     }
     await connection.run('DELETE FROM refresh_state');

@@ -141,9 +141,7 @@ export async function rebuildFacts(
       // old key among the touched (a late event, a brand upsert's open orders) widens the range, and ids that do
       // not grow with time skip nothing: either way only speed is lost, never rows.
       await connection.run(`CREATE OR REPLACE TEMP TABLE touched_keys AS ${touched}`);
-      const bounds = await connection.runAndReadAll(`SELECT min(${spec.key}) AS low, max(${spec.key}) AS high FROM touched_keys`);
-      const [low, high] = bounds.getRows()[0] ?? [null, null];
-      keyRange = { low: low === null ? null : String(low), high: high === null ? null : String(high) };
+      keyRange = await rangeOf(connection, spec.key, 'touched_keys');
       await connection.run(
         `CREATE OR REPLACE TEMP TABLE touched_fact_rows AS
          SELECT rowid AS fact_row FROM ${spec.table} WHERE ${inRange} AND ${spec.key} IN (SELECT * FROM touched_keys)`,
@@ -188,14 +186,23 @@ export async function rebuildFacts(
   return counts;
 }
 
-/** Drops the temporary tables rebuildFacts leaves, once the rollups have read them. */
-export async function dropFactChanges(connection: DuckDBConnection): Promise<void> {
+/**
+ * The lowest and highest `column` of `from` as text (null when it has no rows): the bounds that let zone maps skip
+ * the rest of a table (the touched keys here, the changed days in rollups.ts).
+ */
+export async function rangeOf(connection: DuckDBConnection, column: string, from: string): Promise<{ low: string | null; high: string | null }> {
+  const reader = await connection.runAndReadAll(`SELECT CAST(min(${column}) AS VARCHAR), CAST(max(${column}) AS VARCHAR) FROM ${from}`);
+  const [low, high] = reader.getRows()[0] ?? [null, null];
+  return { low: low === null ? null : String(low), high: high === null ? null : String(high) };
+}
+
+/**
+ * Drops the temporary tables rebuildFacts leaves, once the rollups have read them; `full` as given to
+ * rebuildFacts, whose next_* are then views (DROP of the one kind refuses the other).
+ */
+export async function dropFactChanges(connection: DuckDBConnection, { full }: { full: boolean }): Promise<void> {
   for (const spec of FACTS) {
     await connection.run(`DROP TABLE IF EXISTS old_${spec.table}`);
-    // A view after a full rebuild, else a table (DROP of the one kind refuses the other).
-    const view = await connection.runAndReadAll(`SELECT 1 FROM duckdb_views() WHERE temporary AND view_name = $name`, {
-      name: `next_${spec.table}`,
-    });
-    await connection.run(`DROP ${view.currentRowCount > 0 ? 'VIEW' : 'TABLE'} IF EXISTS next_${spec.table}`);
+    await connection.run(`DROP ${full ? 'VIEW' : 'TABLE'} IF EXISTS next_${spec.table}`);
   }
 }

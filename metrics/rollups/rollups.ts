@@ -2,7 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FACTS } from '../facts/facts.ts';
+import { FACTS, rangeOf } from '../facts/facts.ts';
 
 const BRAND_DAY_SQL = join(dirname(fileURLToPath(import.meta.url)), 'brand_day.sql');
 
@@ -18,14 +18,15 @@ export async function rebuildBrandDays(connection: DuckDBConnection, { full = fa
   // refreshes append the touched days, so the zone maps skip the older days: a new day's rows touch the last few
   // weeks, while brand_day grows by every brand's active days. One old day among the changes (a late event for an
   // old order) widens the range, and a database rolled up before this order was kept gets it at its next full
-  // rebuild; either way only speed is lost, never rows.
-  const days = await connection.runAndReadAll(
-    `SELECT CAST(min(day) AS VARCHAR) AS low, CAST(max(day) AS VARCHAR) AS high FROM (
-       ${FACTS.flatMap(({ table }) => [`SELECT day FROM old_${table}`, `SELECT day FROM next_${table}`]).join(' UNION ALL ')}
-     )`,
-  );
-  const [low, high] = days.getRows()[0] ?? [null, null];
-  const dayRange = { low: low === null ? null : String(low), high: high === null ? null : String(high) };
+  // rebuild; either way only speed is lost, never rows. A full rebuild has just emptied brand_day: nothing to bound,
+  // and no need to read the day of every fact for it.
+  const dayRange = full
+    ? { low: null, high: null }
+    : await rangeOf(
+        connection,
+        'day',
+        `(${FACTS.flatMap(({ table }) => [`SELECT day FROM old_${table}`, `SELECT day FROM next_${table}`]).join(' UNION ALL ')})`,
+      );
   await connection.run(`CREATE OR REPLACE TEMP TABLE next_brand_day AS ${readFileSync(BRAND_DAY_SQL, 'utf8')}`, dayRange);
   if (!full) {
     await connection.run(
