@@ -239,8 +239,10 @@ async function dropTempTables(connection: DuckDBConnection): Promise<void> {
 }
 
 /**
- * Whether the stored scorecards of a standard window are of exactly `window` and `previous` (dates and as_of),
- * so that their previous-window figures can be reused.
+ * Whether the stored scorecards of a standard window are of the same dates as `window` and were judged with
+ * exactly `previous` (dates and as_of), so that their previous-window figures can be reused. The window's own
+ * as_of may differ: after closing it is the refresh's clock, which moves on every refresh, while the previous
+ * window's figures are judged at its own as_of, in the past.
  */
 async function storedPreviousReusable(
   warehouse: Warehouse,
@@ -249,18 +251,20 @@ async function storedPreviousReusable(
   window: ScorecardWindow,
   previous: ScorecardWindow,
 ): Promise<boolean> {
-  // Every row of a window is written by one refresh with the same windows: its as_of column says whether each
-  // row is of this window, and one row's JSON which previous window they were judged with.
-  const row = await warehouse.one<{ stored: number; other: number; figures: string | null }>(
-    `SELECT count(*) AS stored, count(*) FILTER (WHERE as_of <> CAST($as_of AS TIMESTAMPTZ)) AS other, any_value(figures) AS figures
+  // Every row of a window is written by one refresh (the table is replaced as a whole): one row's JSON says
+  // which previous window they were all judged with.
+  const row = await warehouse.one<{ figures: string | null }>(
+    `SELECT any_value(figures) AS figures
      FROM scorecards
      WHERE window_days = $days AND window_from = CAST($from AS DATE) AND window_to = CAST($to AS DATE)`,
-    { days, from: window.from, to: window.to, as_of: window.as_of },
+    { days, from: window.from, to: window.to },
     connection,
   );
-  if (!row?.figures || row.stored === 0 || row.other !== 0) return false;
-  const stored = JSON.parse(row.figures) as { window: ScorecardWindow; previous: ScorecardWindow };
-  const same = (a: ScorecardWindow, b: ScorecardWindow) =>
-    a.from === b.from && a.to === b.to && Date.parse(a.as_of) === Date.parse(b.as_of);
-  return same(stored.window, window) && same(stored.previous, previous);
+  if (!row?.figures) return false;
+  const stored = JSON.parse(row.figures) as { previous: ScorecardWindow };
+  return (
+    stored.previous.from === previous.from &&
+    stored.previous.to === previous.to &&
+    Date.parse(stored.previous.as_of) === Date.parse(previous.as_of)
+  );
 }

@@ -101,6 +101,35 @@ describe('stored scorecards', () => {
     await expectStoredEqualsComputed(later);
   });
 
+  it('reuse the stored previous windows after closing, while the clock moves on within the business day', async () => {
+    // After closing on Wednesday 2025-01-08 (21:00 in Seoul) the windows run to Thursday and are judged at the
+    // clock: every refresh has a current window of its own as_of, while the previous windows stay put.
+    const [first, second, third] = ['2025-01-08T12:00:00Z', '2025-01-08T13:00:00Z', '2025-01-08T14:00:00Z'].map((at) => new Date(at));
+    await refresh(warehouse, { now: first!, calendar });
+    const brand = (await warehouse.one<{ brand_id: string }>('SELECT min(brand_id) AS brand_id FROM brands'))!.brand_id;
+    const top = (await warehouse.one<{ batch: number }>('SELECT last_batch AS batch FROM refresh_state'))!.batch;
+    await insertRaw(warehouse, 'raw_orders', top + 1, [
+      { type: 'order_placed', brand_id: brand, order_id: 'stored-o5', occurred_at: kst('2025-01-08T21:30:00'), amount: 1000, quantity: 1 },
+    ]);
+    await refresh(warehouse, { now: second!, calendar });
+    await expectStoredEqualsComputed(second!);
+    // Reused, not recomputed: a mark put into the brand's stored previous-window figures is still there after the
+    // next refresh (no new events, the clock an hour on).
+    await warehouse.run(`UPDATE scorecards SET figures = replace(figures, '"before":[', '"before":["reused",') WHERE brand_id = $brand`, { brand });
+    await refresh(warehouse, { now: third!, calendar });
+    const stored = await warehouse.all<{ days: number; as_of: string; figures: string }>(
+      'SELECT window_days AS days, CAST(as_of AS VARCHAR) AS as_of, figures FROM scorecards WHERE brand_id = $brand ORDER BY days',
+      { brand },
+    );
+    expect(stored.map(({ days, as_of, figures }) => [days, new Date(as_of).toISOString(), figures.includes('"before":["reused",')])).toEqual(
+      STANDARD_WINDOW_DAYS.map((days) => [days, third!.toISOString(), true]),
+    );
+    // Recomputed from nothing, for the tests after this one.
+    await warehouse.run('DELETE FROM scorecards');
+    await refresh(warehouse, { now: third!, calendar });
+    await expectStoredEqualsComputed(third!);
+  });
+
   it("give one brand's figures, computed for that brand alone, equal to those computed for all brands", async () => {
     // The scope a brand's own trend and onboarding figures use (in_scorecard_scope): twelve weekly windows and
     // the standard ones, for three brands (one seen only in events, one with no activity at all).
