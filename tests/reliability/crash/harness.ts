@@ -178,9 +178,13 @@ export async function snapshot(db: string): Promise<Snapshot> {
       facts[table] = Number((await warehouse.one<{ n: number }>(`SELECT count(*) AS n FROM ${table}`).catch(() => ({ n: -1 })))!.n);
     }
     const brands = Number((await warehouse.one<{ n: number }>(`SELECT count(*) AS n FROM brands`))!.n);
+    // After closing and on closed days a trailing window is judged at the clock (trailingWindow): its as_of is
+    // when the refresh ran, which differs between any two runs; the previous window's as_of is a date's midnight.
     const scorecards = (
       await warehouse.all<{ line: string }>(
-        `SELECT window_days || ' ' || window_from || ' ' || window_to || ' ' || brand_id || ' ' || figures AS line FROM scorecards ORDER BY line`,
+        `SELECT window_days || ' ' || window_from || ' ' || window_to || ' ' || brand_id || ' '
+                || regexp_replace(figures, '("window":\\{[^}]*"as_of":)"[^"]*"', '\\1"(when refreshed)"') AS line
+         FROM scorecards ORDER BY line`,
       )
     ).map((row) => row.line);
     return { raw, brands, facts, scorecards };
