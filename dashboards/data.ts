@@ -18,7 +18,7 @@ import { computeStaffing, type Staffing } from '../metrics/staffing/staffing.ts'
 import { listRecommendations } from '../metrics/recommendations/decisions.ts';
 import type { RecommendationList } from '../metrics/recommendations/schema.ts';
 import type { Policy } from '../metrics/recommendations/policy.ts';
-import { onboardingChecklist } from '../metrics/onboarding/checklist.ts';
+import { onboardingChecklists } from '../metrics/onboarding/checklist.ts';
 import type { OnboardingChecklist } from '../metrics/onboarding/schema.ts';
 import { highestRates, rankRates, rateRow, type RateRow, type ScorecardChartMetric } from './charts/scorecards.ts';
 
@@ -196,12 +196,11 @@ export async function loadProbationChecklists(ctx: DashboardContext, viewer: Vie
       connection,
     ),
   );
-  const checklists: OnboardingChecklist[] = [];
-  for (const { brand_id } of brands) {
-    const checklist = await onboardingChecklist(ctx.warehouse, brand_id, { now: ctx.now(), calendar: ctx.calendar, policy });
-    if (checklist) checklists.push(checklist);
-  }
-  return checklists;
+  return onboardingChecklists(
+    ctx.warehouse,
+    brands.map(({ brand_id }) => brand_id),
+    { now: ctx.now(), calendar: ctx.calendar, policy },
+  );
 }
 
 export async function loadLoad(ctx: DashboardContext, dates: { from: string; to: string }, grain: LoadGrain): Promise<Load> {

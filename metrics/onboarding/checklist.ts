@@ -97,19 +97,32 @@ export function verdictOf(profile: ProfileCriterion[], performance: PerformanceC
   return { verdict: 'ready_to_graduate', reasons: ['every profile and performance criterion passes'] };
 }
 
+interface ChecklistOptions {
+  now: Date;
+  calendar: BusinessCalendar;
+  policy: Policy;
+  asOfDate?: string;
+}
+
 /** The checklist of one brand at `now` (or at the start of `asOfDate`, business zone), or undefined for a brand not in `brands`. */
 export async function onboardingChecklist(
   warehouse: Warehouse,
   brandId: string,
-  options: { now: Date; calendar: BusinessCalendar; policy: Policy; asOfDate?: string },
+  options: ChecklistOptions,
 ): Promise<OnboardingChecklist | undefined> {
+  return (await onboardingChecklists(warehouse, [brandId], options))[0];
+}
+
+/**
+ * The checklists of `brandIds` (in the order given, each once), leaving out brands not in `brands`: the periods of
+ * all of them computed together (computeBrandMetrics).
+ */
+export async function onboardingChecklists(
+  warehouse: Warehouse,
+  brandIds: readonly string[],
+  options: ChecklistOptions,
+): Promise<OnboardingChecklist[]> {
   const { calendar, policy } = options;
-  const brand = await warehouse.one<BrandProfile>(
-    `SELECT brand_id, name, status, CAST(onboarded_at AS VARCHAR) AS onboarded_at, dispatch_days, cs_phone, cs_email, return_address
-     FROM brands WHERE brand_id = $brand`,
-    { brand: brandId },
-  );
-  if (!brand) return undefined;
   // as_of: the start of asOfDate (its local midnight, as for the evaluation date of a recommendation), or now.
   if (options.asOfDate !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(options.asOfDate)) {
     throw new ScorecardWindowError(`as_of: expected a YYYY-MM-DD date, got '${options.asOfDate}'`);
@@ -117,37 +130,64 @@ export async function onboardingChecklist(
   const now = options.asOfDate
     ? new Date(Math.min(options.now.getTime(), calendar.calendarDayOf(options.asOfDate).dayStart))
     : options.now;
-  let start = brand.onboarded_at;
-  let startSource: OnboardingChecklist['period']['start_source'] = 'onboarded_at';
-  if (start === null) {
-    const first = await warehouse.one<{ day: string | null }>(
-      `SELECT CAST(min(day) AS VARCHAR) AS day FROM (
-         SELECT min(day) AS day FROM fct_orders WHERE brand_id = $brand UNION ALL
-         SELECT min(day) FROM fct_inquiries WHERE brand_id = $brand UNION ALL
-         SELECT min(day) FROM fct_contacts WHERE brand_id = $brand)`,
-      { brand: brandId },
+  const wanted = [...new Set(brandIds)];
+  if (wanted.length === 0) return [];
+  const inScope = `brand_id IN (SELECT unnest(json_extract_string($brands, '$[*]')))`;
+  const profiles = new Map(
+    (
+      await warehouse.all<BrandProfile>(
+        `SELECT brand_id, name, status, CAST(onboarded_at AS VARCHAR) AS onboarded_at, dispatch_days, cs_phone, cs_email, return_address
+         FROM brands WHERE ${inScope}`,
+        { brands: JSON.stringify(wanted) },
+      )
+    ).map((brand) => [brand.brand_id, brand]),
+  );
+  const brands = wanted.flatMap((brandId) => profiles.get(brandId) ?? []);
+  // Without onboarded_at, the period starts at the brand's first order, inquiry or contact.
+  const unstarted = brands.filter((brand) => brand.onboarded_at === null).map((brand) => brand.brand_id);
+  const firstDays = new Map<string, string | null>();
+  if (unstarted.length > 0) {
+    const rows = await warehouse.all<{ brand_id: string; day: string | null }>(
+      `SELECT brand_id, CAST(min(day) AS VARCHAR) AS day FROM (
+         SELECT brand_id, day FROM fct_orders WHERE ${inScope} UNION ALL
+         SELECT brand_id, day FROM fct_inquiries WHERE ${inScope} UNION ALL
+         SELECT brand_id, day FROM fct_contacts WHERE ${inScope})
+       GROUP BY brand_id`,
+      { brands: JSON.stringify(unstarted) },
     );
-    start = first?.day ?? null;
-    startSource = 'first_event';
-  }
-  if (start === null) {
-    start = calendar.localDateOf(now);
-    startSource = 'as_of_date';
+    for (const row of rows) firstDays.set(row.brand_id, row.day);
   }
   const days = policy.onboarding.probation_days;
-  const { window, metrics } = await computeBrandMetrics(warehouse, brandId, { from: start, to: addDays(start, days) }, { now, calendar });
-  const profile = profileCriteria(brand, policy);
-  const performance = performanceCriteria(metrics, policy);
-  const elapsed = Math.max(0, Math.min(days, daysBetween(start, calendar.localDateOf(new Date(window.as_of)))));
-  return {
-    brand_id: brandId,
-    brand: { name: brand.name, status: brand.status, onboarded_at: brand.onboarded_at },
-    in_probation: brand.status === 'probation',
-    period: { ...window, days, days_elapsed: elapsed, start_source: startSource },
-    profile,
-    performance,
-    ...verdictOf(profile, performance),
-    policy_version: policy.version,
-    policy_hash: policyHash(policy),
-  };
+  const periods = brands.map((brand) => {
+    const first = firstDays.get(brand.brand_id) ?? null;
+    const [start, startSource]: [string, OnboardingChecklist['period']['start_source']] =
+      brand.onboarded_at !== null
+        ? [brand.onboarded_at, 'onboarded_at']
+        : first !== null
+          ? [first, 'first_event']
+          : [calendar.localDateOf(now), 'as_of_date'];
+    return { brand, start, startSource };
+  });
+  const computed = await computeBrandMetrics(
+    warehouse,
+    periods.map(({ brand, start }) => ({ brandId: brand.brand_id, dates: { from: start, to: addDays(start, days) } })),
+    { now, calendar },
+  );
+  return periods.map(({ brand, start, startSource }, index) => {
+    const { window, metrics } = computed[index]!;
+    const profile = profileCriteria(brand, policy);
+    const performance = performanceCriteria(metrics, policy);
+    const elapsed = Math.max(0, Math.min(days, daysBetween(start, calendar.localDateOf(new Date(window.as_of)))));
+    return {
+      brand_id: brand.brand_id,
+      brand: { name: brand.name, status: brand.status, onboarded_at: brand.onboarded_at },
+      in_probation: brand.status === 'probation',
+      period: { ...window, days, days_elapsed: elapsed, start_source: startSource },
+      profile,
+      performance,
+      ...verdictOf(profile, performance),
+      policy_version: policy.version,
+      policy_hash: policyHash(policy),
+    };
+  });
 }

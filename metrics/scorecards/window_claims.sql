@@ -7,7 +7,7 @@ WITH judged AS (
     coalesce(f.closed_at <= p.as_of, false) AS closed,
     coalesce(f.first_platform_stage_at <= p.as_of, false) AS platform_handled
   FROM fct_claims f
-  JOIN scorecard_window_days p ON p.day = f.day
+  JOIN scorecard_window_days p ON p.day = f.day AND p.brand = window_brand(f.brand_id)
   WHERE f.opened_at IS NOT NULL AND in_scorecard_scope(f.brand_id)
 ),
 windowed AS (
@@ -22,18 +22,18 @@ windowed AS (
   FROM judged
   GROUP BY w, brand_id
 ),
-as_ofs AS (SELECT DISTINCT as_of FROM scorecard_windows),
+as_ofs AS (SELECT DISTINCT as_of, brand FROM scorecard_windows),
 overdue_at AS (
   SELECT a.as_of, f.brand_id, count(*) AS overdue_claims
   FROM fct_claims f
-  JOIN as_ofs a ON f.opened_at <= a.as_of AND f.overdue_at < a.as_of
+  JOIN as_ofs a ON f.opened_at <= a.as_of AND f.overdue_at < a.as_of AND a.brand = window_brand(f.brand_id)
   WHERE NOT coalesce(f.closed_at <= a.as_of, false) AND in_scorecard_scope(f.brand_id)
   GROUP BY a.as_of, f.brand_id
 ),
 overdue_by_window AS (
   SELECT p.w, o.brand_id, o.overdue_claims
   FROM overdue_at o
-  JOIN scorecard_windows p ON p.as_of = o.as_of
+  JOIN scorecard_windows p ON p.as_of = o.as_of AND p.brand = window_brand(o.brand_id)
 )
 SELECT
   coalesce(d.w, o.w) AS w,

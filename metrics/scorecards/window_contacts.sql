@@ -6,7 +6,7 @@ WITH judged AS (
     coalesce(f.answered_at <= p.as_of, false) OR coalesce(f.answer_deadline <= p.as_of, false) AS decided,
     NOT coalesce(f.answered_at <= p.as_of AND f.answered_at <= f.answer_deadline, false) AS failed
   FROM fct_contacts f
-  JOIN scorecard_window_days p ON p.day = f.day
+  JOIN scorecard_window_days p ON p.day = f.day AND p.brand = window_brand(f.brand_id)
   WHERE f.attempted_at IS NOT NULL AND in_scorecard_scope(f.brand_id)
 ),
 windowed AS (
@@ -18,7 +18,7 @@ windowed AS (
   FROM judged
   GROUP BY w, brand_id
 ),
-as_ofs AS (SELECT DISTINCT as_of FROM scorecard_windows),
+as_ofs AS (SELECT DISTINCT as_of, brand FROM scorecard_windows),
 decided_at AS (
   SELECT
     a.as_of,
@@ -27,7 +27,7 @@ decided_at AS (
     f.contact_id,
     NOT coalesce(f.answered_at <= a.as_of AND f.answered_at <= f.answer_deadline, false) AS failed
   FROM fct_contacts f
-  JOIN as_ofs a ON f.attempted_at <= a.as_of
+  JOIN as_ofs a ON f.attempted_at <= a.as_of AND a.brand = window_brand(f.brand_id)
   WHERE (coalesce(f.answered_at <= a.as_of, false) OR coalesce(f.answer_deadline <= a.as_of, false))
     AND in_scorecard_scope(f.brand_id)
 ),
@@ -55,7 +55,7 @@ streaks AS (
 streaks_by_window AS (
   SELECT p.w, s.brand_id, s.consecutive_failures
   FROM streaks s
-  JOIN scorecard_windows p ON p.as_of = s.as_of
+  JOIN scorecard_windows p ON p.as_of = s.as_of AND p.brand = window_brand(s.brand_id)
 )
 SELECT
   coalesce(d.w, s.w) AS w,

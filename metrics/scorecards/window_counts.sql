@@ -11,6 +11,6 @@ SELECT
   CAST(sum(d.review_score_sum) AS BIGINT) AS review_score_sum,
   CAST(sum(d.negative_reviews) AS BIGINT) AS negative_reviews
 FROM brand_day d
-JOIN scorecard_window_days p ON p.day = d.day
+JOIN scorecard_window_days p ON p.day = d.day AND p.brand = window_brand(d.brand_id)
 WHERE in_scorecard_scope(d.brand_id)
 GROUP BY p.w, d.brand_id

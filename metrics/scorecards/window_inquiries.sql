@@ -10,7 +10,7 @@ WITH judged AS (
     coalesce(f.first_brand_answer_at <= f.answer_deadline, false) AS brand_answered_in_time,
     coalesce(f.answer_deadline <= p.as_of, false) AS deadline_reached
   FROM fct_inquiries f
-  JOIN scorecard_window_days p ON p.day = f.day
+  JOIN scorecard_window_days p ON p.day = f.day AND p.brand = window_brand(f.brand_id)
   WHERE f.opened_at IS NOT NULL AND in_scorecard_scope(f.brand_id)
 ),
 windowed AS (
@@ -28,7 +28,7 @@ windowed AS (
   FROM judged
   GROUP BY w, brand_id
 ),
-as_ofs AS (SELECT DISTINCT as_of FROM scorecard_windows),
+as_ofs AS (SELECT DISTINCT as_of, brand FROM scorecard_windows),
 open_at AS (
   SELECT
     a.as_of,
@@ -36,7 +36,7 @@ open_at AS (
     count(*) AS open_unanswered,
     count(*) FILTER (coalesce(f.answer_deadline < a.as_of, false)) AS overdue_unanswered
   FROM fct_inquiries f
-  JOIN as_ofs a ON f.opened_at <= a.as_of
+  JOIN as_ofs a ON f.opened_at <= a.as_of AND a.brand = window_brand(f.brand_id)
   WHERE NOT coalesce(f.first_answer_at <= a.as_of, false) AND NOT coalesce(f.closed_at <= a.as_of, false)
     AND in_scorecard_scope(f.brand_id)
   GROUP BY a.as_of, f.brand_id
@@ -44,7 +44,7 @@ open_at AS (
 open_by_window AS (
   SELECT p.w, o.brand_id, o.open_unanswered, o.overdue_unanswered
   FROM open_at o
-  JOIN scorecard_windows p ON p.as_of = o.as_of
+  JOIN scorecard_windows p ON p.as_of = o.as_of AND p.brand = window_brand(o.brand_id)
 )
 SELECT
   coalesce(d.w, o.w) AS w,

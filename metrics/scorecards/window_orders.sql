@@ -14,7 +14,7 @@ WITH judged AS (
     f.delivery_due_at IS NOT NULL AND coalesce(f.delivered_at <= p.as_of, false) AS delivered_with_due_date,
     coalesce(f.delivered_at <= f.delivery_due_at, false) AS delivered_on_time
   FROM fct_orders f
-  JOIN scorecard_window_days p ON p.day = f.day
+  JOIN scorecard_window_days p ON p.day = f.day AND p.brand = window_brand(f.brand_id)
   WHERE in_scorecard_scope(f.brand_id)
 )
 SELECT

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { onboardingChecklist, verdictOf } from '../../metrics/onboarding/checklist.ts';
+import { onboardingChecklist, onboardingChecklists, verdictOf } from '../../metrics/onboarding/checklist.ts';
 import { OnboardingChecklistSchema } from '../../metrics/onboarding/schema.ts';
 import { refresh } from '../../metrics/refresh.ts';
 import { parsePolicy } from '../../metrics/recommendations/policy.ts';
@@ -19,16 +19,16 @@ let warehouse: Warehouse;
 async function brand(row: Record<string, string | number | null>): Promise<void> {
   await warehouse.run(
     `INSERT INTO brands (brand_id, name, status, onboarded_at, dispatch_days, cs_phone, cs_email, return_address, ingest_batch, updated_at)
-     VALUES ($brand_id, $name, 'probation', CAST('2024-03-04' AS DATE), $dispatch_days, $cs_phone, $cs_email, $return_address, 1, now())`,
-    { name: String(row.brand_id), dispatch_days: 2, cs_phone: '02-123-4567', cs_email: null, return_address: 'Seoul', ...row },
+     VALUES ($brand_id, $name, 'probation', CAST($onboarded_at AS DATE), $dispatch_days, $cs_phone, $cs_email, $return_address, 1, now())`,
+    { name: String(row.brand_id), onboarded_at: '2024-03-04', dispatch_days: 2, cs_phone: '02-123-4567', cs_email: null, return_address: 'Seoul', ...row },
   );
 }
 
-/** n inquiries opened Tue 5 March 10:00, answered by the brand at 11:00 (within the 2-business-day SLA). */
-function answeredInquiries(brandId: string, n: number): RawEvent[] {
+/** n inquiries opened at 10:00 on `day` (Tue 5 March unless given), answered by the brand at 11:00 (within the 2-business-day SLA). */
+function answeredInquiries(brandId: string, n: number, day = '2024-03-05'): RawEvent[] {
   return Array.from({ length: n }, (_, i): RawEvent[] => [
-    { type: 'inquiry_opened', brand_id: brandId, inquiry_id: `${brandId}-Q${i}`, occurred_at: kst('2024-03-05T10:00:00'), channel: 'chat', category: 'product' },
-    { type: 'inquiry_answered', brand_id: brandId, inquiry_id: `${brandId}-Q${i}`, occurred_at: kst('2024-03-05T11:00:00'), responder: 'brand' },
+    { type: 'inquiry_opened', brand_id: brandId, inquiry_id: `${brandId}-${day}-Q${i}`, occurred_at: kst(`${day}T10:00:00`), channel: 'chat', category: 'product' },
+    { type: 'inquiry_answered', brand_id: brandId, inquiry_id: `${brandId}-${day}-Q${i}`, occurred_at: kst(`${day}T11:00:00`), responder: 'brand' },
   ]).flat();
 }
 
@@ -100,6 +100,33 @@ describe('onboarding checklist', () => {
 
   it('unknown brands have no checklist', async () => {
     expect(await onboardingChecklist(warehouse, 'NOPE', { now: NOW, calendar, policy })).toBeUndefined();
+  });
+
+  it("of many brands at once, count each brand's own period only, as one at a time", async () => {
+    // LATE is onboarded Sun 10 March: [10 March, 9 May). Its 2 inquiries of Tue 5 March fall in NEW's period,
+    // not in its own; its 3 of Tue 12 March count: 3 of 3. FIRST has no onboarded_at: its period starts at its
+    // first event, an inquiry on Fri 8 March: [8 March, 7 May), 1 of 1.
+    await brand({ brand_id: 'LATE', onboarded_at: '2024-03-10' });
+    await brand({ brand_id: 'FIRST', onboarded_at: null });
+    await insertRaw(warehouse, 'raw_inquiries', 2, [
+      ...answeredInquiries('LATE', 2),
+      ...answeredInquiries('LATE', 3, '2024-03-12'),
+      ...answeredInquiries('FIRST', 1, '2024-03-08'),
+    ]);
+    await refresh(warehouse, { now: NOW, calendar });
+    const together = await onboardingChecklists(warehouse, ['LATE', 'NOPE', 'BAD', 'FIRST', 'NEW', 'LATE'], { now: NOW, calendar, policy });
+    // In the order asked, each once, without the unknown brand.
+    expect(together.map((list) => list.brand_id)).toEqual(['LATE', 'BAD', 'FIRST', 'NEW']);
+    for (const list of together) expect(list, list.brand_id).toEqual(await checklist(list.brand_id));
+    const sla = (list: (typeof together)[number]) => list.performance.find((c) => c.criterion === 'sla_rate')!.metric;
+    const [late, bad, first, fresh] = together;
+    expect(late!.period).toMatchObject({ from: '2024-03-10', to: '2024-05-09', days_elapsed: 10, start_source: 'onboarded_at' });
+    expect(sla(late!)).toMatchObject({ numerator: 3, denominator: 3 });
+    expect(first!.period).toMatchObject({ from: '2024-03-08', to: '2024-05-07', days_elapsed: 12, start_source: 'first_event' });
+    expect(sla(first!)).toMatchObject({ numerator: 1, denominator: 1 });
+    // Unchanged by the others: 2 of 10 and 4 of 4, as above.
+    expect(sla(bad!)).toMatchObject({ numerator: 2, denominator: 10 });
+    expect(sla(fresh!)).toMatchObject({ numerator: 4, denominator: 4 });
   });
 
   it('graduates only when every criterion passes', () => {
