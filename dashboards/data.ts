@@ -196,10 +196,12 @@ export async function loadProbationChecklists(ctx: DashboardContext, viewer: Vie
       connection,
     ),
   );
-  return onboardingChecklists(
-    ctx.warehouse,
-    brands.map(({ brand_id }) => brand_id),
-    { now: ctx.now(), calendar: ctx.calendar, policy },
+  return ctx.pool.use((connection) =>
+    onboardingChecklists(
+      ctx.warehouse,
+      brands.map(({ brand_id }) => brand_id),
+      { now: ctx.now(), calendar: ctx.calendar, policy, connection },
+    ),
   );
 }
 

@@ -1,3 +1,4 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Warehouse } from '../../pipelines/warehouse/database.ts';
 import type { BusinessCalendar } from '../calendar/calendar.ts';
 import { addDays, daysBetween } from '../calendar/zoned-time.ts';
@@ -102,6 +103,8 @@ interface ChecklistOptions {
   calendar: BusinessCalendar;
   policy: Policy;
   asOfDate?: string;
+  /** The caller's connection (a page's, from its pool); else the warehouse's. */
+  connection?: DuckDBConnection;
 }
 
 /** The checklist of one brand at `now` (or at the start of `asOfDate`, business zone), or undefined for a brand not in `brands`. */
@@ -122,7 +125,7 @@ export async function onboardingChecklists(
   brandIds: readonly string[],
   options: ChecklistOptions,
 ): Promise<OnboardingChecklist[]> {
-  const { calendar, policy } = options;
+  const { calendar, policy, connection } = options;
   // as_of: the start of asOfDate (its local midnight, as for the evaluation date of a recommendation), or now.
   if (options.asOfDate !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(options.asOfDate)) {
     throw new ScorecardWindowError(`as_of: expected a YYYY-MM-DD date, got '${options.asOfDate}'`);
@@ -139,6 +142,7 @@ export async function onboardingChecklists(
         `SELECT brand_id, name, status, CAST(onboarded_at AS VARCHAR) AS onboarded_at, dispatch_days, cs_phone, cs_email, return_address
          FROM brands WHERE ${inScope}`,
         { brands: JSON.stringify(wanted) },
+        connection,
       )
     ).map((brand) => [brand.brand_id, brand]),
   );
@@ -154,6 +158,7 @@ export async function onboardingChecklists(
          SELECT brand_id, day FROM fct_contacts WHERE ${inScope})
        GROUP BY brand_id`,
       { brands: JSON.stringify(unstarted) },
+      connection,
     );
     for (const row of rows) firstDays.set(row.brand_id, row.day);
   }
@@ -171,7 +176,7 @@ export async function onboardingChecklists(
   const computed = await computeBrandMetrics(
     warehouse,
     periods.map(({ brand, start }) => ({ brandId: brand.brand_id, dates: { from: start, to: addDays(start, days) } })),
-    { now, calendar },
+    { now, calendar, connection },
   );
   return periods.map(({ brand, start, startSource }, index) => {
     const { window, metrics } = computed[index]!;

@@ -50,7 +50,7 @@ interface PlannedWindow {
  * it, no brand was upserted, the calendar is the same). A previous window judged before it — every standard
  * window's previous window once the new day's events are in — then has the figures the stored scorecards
  * already hold ("a past window keeps its figures", README), and they are reused instead of recomputed, when
- * the stored scorecards are of the same window and previous window and cover every brand of the new window.
+ * the stored scorecards are of the same window dates and previous window and cover every brand of the new window.
  */
 export async function materialiseScorecards(
   warehouse: Warehouse,

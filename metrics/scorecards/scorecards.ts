@@ -202,8 +202,8 @@ export async function installWindows(
   scope?: readonly string[],
 ): Promise<void> {
   const perBrand = windows.some((entry) => entry.brandId !== undefined);
-  if (perBrand && !windows.every((entry) => entry.brandId !== undefined)) {
-    throw new Error('installWindows: either every window is one brand\'s or none is');
+  if (perBrand && (scope !== undefined || !windows.every((entry) => entry.brandId !== undefined))) {
+    throw new Error('installWindows: either every window is one brand\'s (and they are the scope) or none is');
   }
   const brandIds = perBrand ? [...new Set(windows.map((entry) => entry.brandId!))] : scope;
   await db.run(`CREATE OR REPLACE TEMP MACRO window_brand(brand) AS ${perBrand ? 'brand' : "'*'"}`);

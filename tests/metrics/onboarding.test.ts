@@ -3,6 +3,7 @@ import { onboardingChecklist, onboardingChecklists, verdictOf } from '../../metr
 import { OnboardingChecklistSchema } from '../../metrics/onboarding/schema.ts';
 import { refresh } from '../../metrics/refresh.ts';
 import { parsePolicy } from '../../metrics/recommendations/policy.ts';
+import { computeBrandMetrics, computeScorecard } from '../../metrics/scorecards/scorecards.ts';
 import { Warehouse } from '../../pipelines/warehouse/database.ts';
 import { at, defaultCalendar, insertRaw, kst, type RawEvent } from './raw-events.ts';
 
@@ -127,6 +128,15 @@ describe('onboarding checklist', () => {
     // Unchanged by the others: 2 of 10 and 4 of 4, as above.
     expect(sla(bad!)).toMatchObject({ numerator: 2, denominator: 10 });
     expect(sla(fresh!)).toMatchObject({ numerator: 4, denominator: 4 });
+    // Every metric of each brand's own period, computed together (each brand joined with its own window; all of
+    // them judged at NOW), equals that brand's scorecard of the same dates, computed the ordinary way.
+    const periods = together.map((list) => ({ brandId: list.brand_id, dates: { from: list.period.from, to: list.period.to } }));
+    const computed = await computeBrandMetrics(warehouse, periods, { now: NOW, calendar });
+    for (const [index, { brandId, dates }] of periods.entries()) {
+      expect(computed[index]!.metrics, brandId).toEqual((await computeScorecard(warehouse, brandId, dates, { now: NOW, calendar }))!.metrics);
+    }
+    // The state at as_of as well: BAD's 8 unanswered inquiries are open and past their deadline (Thu 7 March).
+    expect(computed[1]!.metrics).toMatchObject({ open_unanswered: { value: 8 }, overdue_unanswered: { value: 8 } });
   });
 
   it('graduates only when every criterion passes', () => {
