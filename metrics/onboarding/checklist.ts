@@ -149,7 +149,7 @@ export async function onboardingChecklists(
   const brands = wanted.flatMap((brandId) => profiles.get(brandId) ?? []);
   // Without onboarded_at, the period starts at the brand's first order, inquiry or contact.
   const unstarted = brands.filter((brand) => brand.onboarded_at === null).map((brand) => brand.brand_id);
-  const firstDays = new Map<string, string | null>();
+  const firstDays = new Map<string, string>();
   if (unstarted.length > 0) {
     const rows = await warehouse.all<{ brand_id: string; day: string | null }>(
       `SELECT brand_id, CAST(min(day) AS VARCHAR) AS day FROM (
@@ -160,18 +160,14 @@ export async function onboardingChecklists(
       { brands: JSON.stringify(unstarted) },
       connection,
     );
-    for (const row of rows) firstDays.set(row.brand_id, row.day);
+    for (const row of rows) if (row.day !== null) firstDays.set(row.brand_id, row.day);
   }
   const days = policy.onboarding.probation_days;
-  const periods = brands.map((brand) => {
-    const first = firstDays.get(brand.brand_id) ?? null;
-    const [start, startSource]: [string, OnboardingChecklist['period']['start_source']] =
-      brand.onboarded_at !== null
-        ? [brand.onboarded_at, 'onboarded_at']
-        : first !== null
-          ? [first, 'first_event']
-          : [calendar.localDateOf(now), 'as_of_date'];
-    return { brand, start, startSource };
+  const periods = brands.map((brand): { brand: BrandProfile; start: string; startSource: OnboardingChecklist['period']['start_source'] } => {
+    if (brand.onboarded_at !== null) return { brand, start: brand.onboarded_at, startSource: 'onboarded_at' };
+    const first = firstDays.get(brand.brand_id);
+    if (first !== undefined) return { brand, start: first, startSource: 'first_event' };
+    return { brand, start: calendar.localDateOf(now), startSource: 'as_of_date' };
   });
   const computed = await computeBrandMetrics(
     warehouse,

@@ -133,7 +133,7 @@ export async function computeWindowMetrics(
   /** Only these brands: a brand's own trend or onboarding figures need not aggregate every other brand. */
   brandIds?: readonly string[],
 ): Promise<Map<string, Metrics>[]> {
-  return metricsByWindow(await figuresByWindows(warehouse, windows, connection, brandIds));
+  return metricsByWindow(await figuresByWindows(warehouse, windows.map((window) => ({ window })), connection, brandIds));
 }
 
 function metricsByWindow(figures: Map<string, Figures>[]): Map<string, Metrics>[] {
@@ -143,7 +143,7 @@ function metricsByWindow(figures: Map<string, Figures>[]): Map<string, Metrics>[
 /** The figures behind computeWindowMetrics (the columns of the window_*.sql, by name), per window and brand. */
 async function figuresByWindows(
   warehouse: Warehouse,
-  windows: readonly (ScorecardWindow | { window: ScorecardWindow; brandId: string })[],
+  windows: readonly { window: ScorecardWindow; brandId?: string }[],
   connection?: DuckDBConnection,
   brandIds?: readonly string[],
 ): Promise<Map<string, Figures>[]> {
@@ -153,11 +153,7 @@ async function figuresByWindows(
   const own = connection ? undefined : await warehouse.connect();
   const db = connection ?? own!;
   try {
-    await installWindows(
-      db,
-      windows.map((entry, w) => ('brandId' in entry ? { w, window: entry.window, brandId: entry.brandId } : { w, window: entry })),
-      brandIds,
-    );
+    await installWindows(db, windows.map((entry, w) => ({ w, ...entry })), brandIds);
     const figures = windows.map(() => new Map<string, Figures>());
     // One connection runs one statement at a time, so the five reads go in turn. Read by column rather than as row
     // objects (Warehouse.all): some 100,000 rows of a dozen figures each, and building and normalising an object per
