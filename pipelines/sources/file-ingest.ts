@@ -87,6 +87,26 @@ export async function sha256File(path: string): Promise<string> {
   return hash.digest('hex');
 }
 
+/**
+ * Bytes that begin, or are, a character JavaScript's trim() strips (tab, line tabulation, form feed, carriage
+ * return, space; the lead bytes of U+00A0, U+1680, U+2000–U+205F, U+3000 and U+FEFF), and the two quote
+ * characters, inside which a cell could hold a line feed.
+ */
+const EDGE_BYTES = [0x09, 0x0b, 0x0c, 0x0d, 0x20, 0x22, 0x27, 0xc2, 0xe1, 0xe2, 0xe3, 0xef];
+
+/**
+ * Whether a CSV file's cells are bare: no byte of the file can be part of whitespace or quoting, so no cell
+ * starts or ends with a character the contract's trim would strip, and the fast path need not test each cell's
+ * ends (a third of its CPU on a file of 5M orders). A plain search for each byte: 0.1 s for 335 MiB, read while
+ * DuckDB sniffs the file. False for any doubt — the cells' ends are then tested as before.
+ */
+export async function csvCellsBare(path: string): Promise<boolean> {
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
+    if (EDGE_BYTES.some((byte) => (chunk as Buffer).includes(byte))) return false;
+  }
+  return true;
+}
+
 export async function ingestFiles(warehouse: Warehouse, paths: string[], options: IngestOptions): Promise<FileIngestResult[]> {
   const results: FileIngestResult[] = [];
   const files = listIngestFiles(paths);
@@ -113,11 +133,19 @@ async function ingestFileNow(warehouse: Warehouse, path: string, options: Ingest
   const started = Date.now();
   const startedAt = new Date(started);
   const size = statSync(path).size;
-  const hashing = sha256File(path);
-  hashing.catch(() => undefined); // awaited wherever the sha256 is needed; a read error surfaces there
+  let hashing: Promise<string> | undefined;
+  const sha256 = () => {
+    if (!hashing) {
+      hashing = sha256File(path);
+      hashing.catch(() => undefined); // awaited wherever the sha256 is needed; a read error surfaces there
+    }
+    return hashing;
+  };
   // The same content has the same size: when a file of this size was ingested before, the sha256 decides first, so
   // that a repeated delivery stays a cheap no-op. Otherwise the content cannot have been ingested, and the file is
-  // hashed while DuckDB loads it (on the main thread, which waits for DuckDB anyway).
+  // hashed while DuckDB loads it (on the main thread, which waits for DuckDB anyway), not while the fast path
+  // scans it for bare cells: the two readers sharing the main thread made that scan, and the INSERT behind it,
+  // wait 0.25 s instead of 0.1 s for a 335 MiB file.
   const sameSize = await warehouse.one(`SELECT 1 AS found FROM ingested_files WHERE size_bytes = $size AND outcome = 'ingested' LIMIT 1`, {
     size,
   });
@@ -138,7 +166,7 @@ async function ingestFileNow(warehouse: Warehouse, path: string, options: Ingest
     sameSize &&
     (await warehouse.one<{ batch_id: number }>(
       `SELECT batch_id FROM ingested_files WHERE sha256 = $sha256 AND outcome = 'ingested' LIMIT 1`,
-      { sha256: await hashing },
+      { sha256: await sha256() },
     ));
   let result: FileIngestResult;
   if (previous) {
@@ -148,7 +176,7 @@ async function ingestFileNow(warehouse: Warehouse, path: string, options: Ingest
     } catch {
       // Content already ingested under another name: the name does not matter any more.
     }
-    await recordFile(warehouse, { ...result, size, sha256: await hashing, startedAt, batch: await nextBatch(warehouse) });
+    await recordFile(warehouse, { ...result, size, sha256: await sha256(), startedAt, batch: await nextBatch(warehouse) });
   } else {
     // Taken under the ingest lock, so batches still commit in the order of their ids.
     const batch = await nextBatch(warehouse);
@@ -156,12 +184,12 @@ async function ingestFileNow(warehouse: Warehouse, path: string, options: Ingest
       const { stream, format } = detectFile(path);
       base.stream = stream;
       base.format = format;
-      const request = { path, stream, format, batch, timeZone: options.sourceTimeZone };
+      const request = { path, stream, format, batch, timeZone: options.sourceTimeZone, loading: () => void sha256() };
       const store = (load: (connection: DuckDBConnection) => Promise<LoadCounts | null>) => async (connection: DuckDBConnection) => {
         const counts = await load(connection);
         if (!counts) return null;
         const outcome = { ...base, ...counts, outcome: 'ingested' as const };
-        await recordFile(warehouse, { ...outcome, size, sha256: await hashing, startedAt, batch }, connection);
+        await recordFile(warehouse, { ...outcome, size, sha256: await sha256(), startedAt, batch }, connection);
         return outcome;
       };
       // The fast path first; whatever it cannot do (a rejected or repeated row, a stored id, a file it cannot read)
@@ -175,7 +203,7 @@ async function ingestFileNow(warehouse: Warehouse, path: string, options: Ingest
     } catch (error) {
       const message = describeError(error);
       result = { ...base, outcome: 'failed', error: message };
-      await recordFile(warehouse, { ...result, size, sha256: await hashing, startedAt, batch });
+      await recordFile(warehouse, { ...result, size, sha256: await sha256(), startedAt, batch });
     }
   }
   result.seconds = (Date.now() - started) / 1000;
@@ -195,6 +223,8 @@ interface LoadRequest {
   format: FileFormat;
   batch: number;
   timeZone: string;
+  /** Called when DuckDB starts reading the whole file (see the sha256 in ingestFileNow). */
+  loading: () => void;
 }
 
 type LoadCounts = Pick<FileIngestResult, 'rowsRead' | 'accepted' | 'duplicate' | 'rejected' | 'rejects'>;
@@ -209,13 +239,17 @@ async function loadFast(connection: DuckDBConnection, request: LoadRequest): Pro
   if (request.stream === 'brands' || (request.format !== 'csv' && request.format !== 'parquet')) return null;
   const source = request.format === 'csv' ? CSV_AS_TEXT : `read_parquet(${sqlLiteralPath(request.path)})`;
   const path: Record<string, string> = request.format === 'csv' ? { path: request.path } : {};
-  const described = await connection.runAndReadAll(`DESCRIBE SELECT * FROM ${source}`, path);
+  const [described, bareCells] = await Promise.all([
+    connection.runAndReadAll(`DESCRIBE SELECT * FROM ${source}`, path),
+    request.format === 'csv' ? csvCellsBare(request.path) : false,
+  ]);
   const sourceTypes: SourceTypes = new Map(described.getRowObjectsJS().map((row) => [String(row.column_name), String(row.column_type)]));
-  const select = fastSelect(contracts[request.stream], sourceTypes, source);
+  const select = fastSelect(contracts[request.stream], sourceTypes, source, { bareCells });
   if (!select) return null;
   const table = `raw_${request.stream}`;
   const hadRows = (await connection.runAndReadAll(`SELECT EXISTS (SELECT 1 FROM ${table}) AS stored`)).getRowObjectsJS()[0]?.stored === true;
   const columns = ['"type"', ...contracts[request.stream].columns.map((c) => sqlIdent(c.name)), 'ingest_batch'];
+  request.loading();
   const inserted = await connection.runAndReadAll(`INSERT INTO ${table} (${columns.join(', ')}) ${select}`, {
     ...path,
     batch: request.batch,
@@ -260,6 +294,7 @@ async function loadFile(connection: DuckDBConnection, request: LoadRequest) {
 /** Before the transaction: reads the file into temp tables and views of this connection; writes nothing else. */
 async function stageFile(connection: DuckDBConnection, request: LoadRequest): Promise<void> {
   const { path, format } = request;
+  request.loading();
   await connection.run(`DROP VIEW IF EXISTS ${STAGE}`).catch(() => undefined);
   await connection.run(`DROP TABLE IF EXISTS ${STAGE}`);
   switch (format) {

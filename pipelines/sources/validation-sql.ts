@@ -208,7 +208,7 @@ const PRINTABLE_ENDS = /^[!-~](.*[!-~])?$/s;
  * Typed value and "the careful path would take this cell as it is" test of one present, non-NULL cell `x`; the
  * test reads the typed value as `v` (computed once, in the layer below).
  */
-function fastCell(column: Column, x: string, v: string, sourceType: string): { value: string; clean: string } | null {
+function fastCell(column: Column, x: string, v: string, sourceType: string, bareCells: boolean): { value: string; clean: string } | null {
   // Printable ASCII at an end as plain string comparisons, which measured cheaper than ord() here: a cell whose
   // first byte is 0x21–0x7E, and whose last character is one of '!'…'~' (a longer character compares above '~').
   const firstPrintable = `${x} >= '!' AND ${x} < chr(127)`;
@@ -229,8 +229,9 @@ function fastCell(column: Column, x: string, v: string, sourceType: string): { v
           return { value: x, clean: `${x} IN (${column.values.map(sqlString).join(', ')})` };
         }
         // Printable ASCII at both ends: jsTrim leaves the cell as it is and it is not empty; a byte length within
-        // the limit is a character length within it.
-        const checks = [firstPrintable, lastPrintable];
+        // the limit is a character length within it. Bare cells (csvCellsBare) hold no whitespace at all: jsTrim
+        // leaves them as they are, and only emptiness is left to test.
+        const checks = bareCells ? [`strlen(${x}) > 0`] : [firstPrintable, lastPrintable];
         if (column.maxLength !== undefined) checks.push(`strlen(${x}) <= ${column.maxLength}`);
         return { value: x, clean: all(checks) };
       }
@@ -261,9 +262,15 @@ function fastCell(column: Column, x: string, v: string, sourceType: string): { v
  * checkedSelect's, which vouch only for cells that checkedSelect would take as they are, with the same value.
  * A row they cannot vouch for raises FAST_PATH_DECLINED (the caller then does the file the careful way), so the
  * statement either inserts exactly what checkedSelect would accept, or nothing. Null when the stream or a
- * source column's type is not one the fast path knows.
+ * source column's type is not one the fast path knows. `bareCells`: no text cell of the source holds whitespace
+ * or quoting (csvCellsBare), so jsTrim would leave every one as it is.
  */
-export function fastSelect(contract: StreamContract, sourceTypes: SourceTypes, source: string): string | null {
+export function fastSelect(
+  contract: StreamContract,
+  sourceTypes: SourceTypes,
+  source: string,
+  { bareCells = false }: { bareCells?: boolean } = {},
+): string | null {
   if (contract.types.length === 0 || sourceTypes.get('type') !== 'VARCHAR') return null;
   const typeList = (types: string[]) => types.map(sqlString).join(', ');
   const inner: string[] = ['"type"'];
@@ -295,7 +302,7 @@ export function fastSelect(contract: StreamContract, sourceTypes: SourceTypes, s
       cell = 'NULL';
       clean = 'false';
     } else {
-      const fast = fastCell(column, name, v, sourceType);
+      const fast = fastCell(column, name, v, sourceType, bareCells);
       if (!fast) return null;
       inner.push(name, `${fast.value} AS ${v}`);
       cell = name;

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ingestFile } from '../../pipelines/sources/file-ingest.ts';
+import { csvCellsBare, ingestFile } from '../../pipelines/sources/file-ingest.ts';
 import type { Warehouse } from '../../pipelines/warehouse/database.ts';
 import { toCsv, writeEventFile, type Row } from '../helpers/event-files.ts';
 import { openWarehousePerTest } from '../helpers/file-warehouse.ts';
@@ -104,5 +104,46 @@ describe('cells the fast path cannot take as they are', () => {
     expect(result).toMatchObject({ accepted: 1, rejected: 1 });
     // A Parquet file has no header line: its second row is "line" 2.
     expect(quarantined).toEqual([{ line: 2, field: 'amount', reason: 'must be at least 0, got -5' }]);
+  });
+});
+
+describe('bare cells: a CSV file whose cells the fast path need not trim', () => {
+  // Every character JavaScript's trim() strips (it strips none outside the Basic Multilingual Plane).
+  const trimmed = Array.from({ length: 0x10000 }, (_, code) => String.fromCharCode(code)).filter(
+    (character) => character.trim() === '' && !(character >= '\ud800' && character <= '\udfff'),
+  );
+
+  it('finds every character trim() strips, and quoting, anywhere in the file', async () => {
+    expect(trimmed).toHaveLength(25);
+    const plain = join(dir, 'plain.csv');
+    writeFileSync(plain, 'event_id,brand_id\ne1,B가나\ne2,브랜드-2\n');
+    expect(await csvCellsBare(plain)).toBe(true);
+    for (const character of [...trimmed.filter((c) => c !== '\n'), '"', "'"]) {
+      const path = join(dir, 'edge.csv');
+      writeFileSync(path, `event_id,brand_id\ne1,B1\ne2,B${character}\n`);
+      expect({ character, bare: await csvCellsBare(path) }).toEqual({ character, bare: false });
+    }
+  });
+
+  it('trims an id that ends with any of them, as the careful path does', async () => {
+    for (const character of ['\u3000', '\ufeff', '\u2028', '\u1680', '\v']) {
+      const { result, stored } = await ingestCase({ event_id: `e2${character}` });
+      expect(result).toMatchObject({ outcome: 'ingested', accepted: 2, rejected: 0 });
+      expect(stored).toMatchObject({ event_id: 'e2' });
+      await warehouse.run(`DELETE FROM raw_orders`);
+      await warehouse.run(`DELETE FROM ingested_files`);
+    }
+  });
+
+  it('takes ids that end in other characters as they are, and rejects an empty one', async () => {
+    const { result, stored } = await ingestCase({ event_id: 'e2-가', brand_id: 'B~' });
+    expect(result).toMatchObject({ outcome: 'ingested', accepted: 2, rejected: 0 });
+    expect(stored).toMatchObject({ event_id: 'e2-가' });
+    expect(await warehouse.one(`SELECT brand_id FROM raw_orders WHERE event_id = 'e2-가'`)).toEqual({ brand_id: 'B~' });
+    await warehouse.run(`DELETE FROM raw_orders`);
+    await warehouse.run(`DELETE FROM ingested_files`);
+    const empty = await ingestCase({ order_id: '' });
+    expect(empty.result).toMatchObject({ accepted: 1, rejected: 1 });
+    expect(empty.quarantined).toMatchObject([{ line: 3, field: 'order_id' }]);
   });
 });
