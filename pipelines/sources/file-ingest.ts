@@ -1,12 +1,12 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, createReadStream, existsSync, mkdirSync, openSync, readdirSync, readSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import { contracts, type Stream } from '../contracts/index.ts';
 import type { Warehouse } from '../warehouse/database.ts';
 import { stageArrow } from './arrow-stage.ts';
 import { detectFile, type FileFormat } from './detect.ts';
-import { checkedSelect, fastSelect, sqlIdent, type SourceTypes } from './validation-sql.ts';
+import { cellEndsTest, checkedSelect, fastSelect, sqlIdent, type SourceTypes } from './validation-sql.ts';
 
 export type FileOutcome = 'ingested' | 'already_ingested' | 'failed';
 
@@ -80,31 +80,48 @@ function isBrandsFile(path: string): boolean {
   }
 }
 
-export async function sha256File(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  // 1 MiB reads: with the default 64 KiB, hashing a 335 MiB CSV took twice as long (0.49 s against 0.26 s).
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
-
 /**
  * Bytes that begin, or are, a character JavaScript's trim() strips (tab, line tabulation, form feed, carriage
  * return, space; the lead bytes of U+00A0, U+1680, U+2000–U+205F, U+3000 and U+FEFF), and the two quote
  * characters, inside which a cell could hold a line feed.
  */
 const EDGE_BYTES = [0x09, 0x0b, 0x0c, 0x0d, 0x20, 0x22, 0x27, 0xc2, 0xe1, 0xe2, 0xe3, 0xef];
+const hasEdgeByte = (bytes: Buffer) => EDGE_BYTES.some((byte) => bytes.includes(byte));
 
-/**
- * Whether a CSV file's cells are bare: no byte of the file can be part of whitespace or quoting, so no cell
- * starts or ends with a character the contract's trim would strip, and the fast path need not test each cell's
- * ends (a third of its CPU on a file of 5M orders). A plain search for each byte: 0.1 s for 335 MiB, read while
- * DuckDB sniffs the file. False for any doubt — the cells' ends are then tested as before.
- */
-export async function csvCellsBare(path: string): Promise<boolean> {
+export interface FileDigest {
+  sha256: string;
+  /**
+   * Whether the file's cells, read as CSV, are bare: no byte of it can be part of whitespace or quoting, so no
+   * cell starts or ends with a character the contract's trim would strip (fastSelect's `bareCells`). False for
+   * any doubt.
+   */
+  bareCells: boolean;
+}
+
+/** The file's sha256 and whether its cells are bare, from one read (a plain search for each edge byte: 0.04 s for 335 MiB). */
+export async function digestFile(path: string): Promise<FileDigest> {
+  const hash = createHash('sha256');
+  let bareCells = true;
+  // 1 MiB reads: with the default 64 KiB, hashing a 335 MiB CSV took twice as long (0.49 s against 0.26 s).
   for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
-    if (EDGE_BYTES.some((byte) => (chunk as Buffer).includes(byte))) return false;
+    hash.update(chunk as Buffer);
+    if (bareCells && hasEdgeByte(chunk as Buffer)) bareCells = false;
   }
-  return true;
+  return { sha256: hash.digest('hex'), bareCells };
+}
+
+/** The part of a file the fast path looks at before it decides how to test the cells' ends. */
+const HEAD_BYTES = 1 << 20;
+
+/** Whether the first HEAD_BYTES of a file are bare (FileDigest.bareCells), read at once. */
+function headBare(path: string): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const head = Buffer.allocUnsafe(HEAD_BYTES);
+    return !hasEdgeByte(head.subarray(0, readSync(fd, head, 0, HEAD_BYTES, 0)));
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export async function ingestFiles(warehouse: Warehouse, paths: string[], options: IngestOptions): Promise<FileIngestResult[]> {
@@ -133,19 +150,12 @@ async function ingestFileNow(warehouse: Warehouse, path: string, options: Ingest
   const started = Date.now();
   const startedAt = new Date(started);
   const size = statSync(path).size;
-  let hashing: Promise<string> | undefined;
-  const sha256 = () => {
-    if (!hashing) {
-      hashing = sha256File(path);
-      hashing.catch(() => undefined); // awaited wherever the sha256 is needed; a read error surfaces there
-    }
-    return hashing;
-  };
+  const digest = digestFile(path);
+  digest.catch(() => undefined); // awaited wherever the digest is needed; a read error surfaces there
+  const sha256 = async () => (await digest).sha256;
   // The same content has the same size: when a file of this size was ingested before, the sha256 decides first, so
   // that a repeated delivery stays a cheap no-op. Otherwise the content cannot have been ingested, and the file is
-  // hashed while DuckDB loads it (on the main thread, which waits for DuckDB anyway), not while the fast path
-  // scans it for bare cells: the two readers sharing the main thread made that scan, and the INSERT behind it,
-  // wait 0.25 s instead of 0.1 s for a 335 MiB file.
+  // hashed while DuckDB loads it (on the main thread, which waits for DuckDB anyway).
   const sameSize = await warehouse.one(`SELECT 1 AS found FROM ingested_files WHERE size_bytes = $size AND outcome = 'ingested' LIMIT 1`, {
     size,
   });
@@ -184,7 +194,7 @@ async function ingestFileNow(warehouse: Warehouse, path: string, options: Ingest
       const { stream, format } = detectFile(path);
       base.stream = stream;
       base.format = format;
-      const request = { path, stream, format, batch, timeZone: options.sourceTimeZone, loading: () => void sha256() };
+      const request = { path, stream, format, batch, timeZone: options.sourceTimeZone, digest };
       const store = (load: (connection: DuckDBConnection) => Promise<LoadCounts | null>) => async (connection: DuckDBConnection) => {
         const counts = await load(connection);
         if (!counts) return null;
@@ -223,8 +233,8 @@ interface LoadRequest {
   format: FileFormat;
   batch: number;
   timeZone: string;
-  /** Called when DuckDB starts reading the whole file (see the sha256 in ingestFileNow). */
-  loading: () => void;
+  /** The file's digest, read while DuckDB reads the file (ingestFileNow). */
+  digest: Promise<FileDigest>;
 }
 
 type LoadCounts = Pick<FileIngestResult, 'rowsRead' | 'accepted' | 'duplicate' | 'rejected' | 'rejects'>;
@@ -239,17 +249,17 @@ async function loadFast(connection: DuckDBConnection, request: LoadRequest): Pro
   if (request.stream === 'brands' || (request.format !== 'csv' && request.format !== 'parquet')) return null;
   const source = request.format === 'csv' ? CSV_AS_TEXT : `read_parquet(${sqlLiteralPath(request.path)})`;
   const path: Record<string, string> = request.format === 'csv' ? { path: request.path } : {};
-  const [described, bareCells] = await Promise.all([
-    connection.runAndReadAll(`DESCRIBE SELECT * FROM ${source}`, path),
-    request.format === 'csv' ? csvCellsBare(request.path) : false,
-  ]);
+  // Bare cells need no test of their ends (a third of the INSERT's CPU on a file of 5M orders). Whether the whole
+  // file is bare is known only once it has been read, with its sha256, while DuckDB loads it: the INSERT trusts
+  // a bare head, and the few files bare only at their head have their cells' ends tested after it.
+  const bareCells = request.format === 'csv' && headBare(request.path);
+  const described = await connection.runAndReadAll(`DESCRIBE SELECT * FROM ${source}`, path);
   const sourceTypes: SourceTypes = new Map(described.getRowObjectsJS().map((row) => [String(row.column_name), String(row.column_type)]));
   const select = fastSelect(contracts[request.stream], sourceTypes, source, { bareCells });
   if (!select) return null;
   const table = `raw_${request.stream}`;
   const hadRows = (await connection.runAndReadAll(`SELECT EXISTS (SELECT 1 FROM ${table}) AS stored`)).getRowObjectsJS()[0]?.stored === true;
   const columns = ['"type"', ...contracts[request.stream].columns.map((c) => sqlIdent(c.name)), 'ingest_batch'];
-  request.loading();
   const inserted = await connection.runAndReadAll(`INSERT INTO ${table} (${columns.join(', ')}) ${select}`, {
     ...path,
     batch: request.batch,
@@ -271,6 +281,14 @@ async function loadFast(connection: DuckDBConnection, request: LoadRequest): Pro
   );
   const found = repeats.getRowObjectsJS()[0];
   if (Number(found?.repeated ?? 0) > 0 || Number(found?.stored ?? 0) > 0) throw new Error('repeated or stored event ids: the careful path');
+  const untestedEnds = bareCells && !(await request.digest).bareCells ? cellEndsTest(contracts[request.stream], sourceTypes) : null;
+  if (untestedEnds) {
+    const untrimmed = await connection.runAndReadAll(
+      `SELECT count(*) AS n FROM ${table} WHERE ingest_batch = $batch AND NOT (${untestedEnds})`,
+      { batch: request.batch },
+    );
+    if (Number(untrimmed.getRowObjectsJS()[0]?.n ?? 0) > 0) throw new Error('cells to trim: the careful path');
+  }
   return { rowsRead: accepted, accepted, duplicate: 0, rejected: 0, rejects: [] };
 }
 
@@ -294,7 +312,6 @@ async function loadFile(connection: DuckDBConnection, request: LoadRequest) {
 /** Before the transaction: reads the file into temp tables and views of this connection; writes nothing else. */
 async function stageFile(connection: DuckDBConnection, request: LoadRequest): Promise<void> {
   const { path, format } = request;
-  request.loading();
   await connection.run(`DROP VIEW IF EXISTS ${STAGE}`).catch(() => undefined);
   await connection.run(`DROP TABLE IF EXISTS ${STAGE}`);
   switch (format) {

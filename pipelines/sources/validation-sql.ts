@@ -205,14 +205,31 @@ const INSTANT_GLOBS = { offset: `${INSTANT_GLOB}[-+]${digits(2)}:${digits(2)}`, 
 const PRINTABLE_ENDS = /^[!-~](.*[!-~])?$/s;
 
 /**
+ * Printable ASCII at both ends, as plain string comparisons, which measured cheaper than ord() here: a cell whose
+ * first byte is 0x21–0x7E, and whose last character is one of '!'…'~' (a longer character compares above '~').
+ */
+const printableEnds = (x: string) => `${x} >= '!' AND ${x} < chr(127) AND substr(${x}, -1) BETWEEN '!' AND '~'`;
+
+/** The text columns whose cells fastSelect takes as they are (those without a list of values). */
+const takesTextAsItIs = (column: Column, sourceType: string | undefined) =>
+  sourceType === 'VARCHAR' && (column.kind === 'id' || column.kind === 'text' || column.kind === 'enum') && !column.values;
+
+/**
+ * After fastSelect with `bareCells` on a file that turned out not to be bare past its head: SQL true for a stored
+ * row whose text cells all have printable ASCII ends, the test fastSelect left out (null when it left out none).
+ */
+export function cellEndsTest(contract: StreamContract, sourceTypes: SourceTypes): string | null {
+  const tests = contract.columns
+    .filter((column) => takesTextAsItIs(column, sourceTypes.get(column.name)))
+    .map((column) => `(${sqlIdent(column.name)} IS NULL OR (${printableEnds(sqlIdent(column.name))}))`);
+  return tests.length > 0 ? tests.join(' AND ') : null;
+}
+
+/**
  * Typed value and "the careful path would take this cell as it is" test of one present, non-NULL cell `x`; the
  * test reads the typed value as `v` (computed once, in the layer below).
  */
 function fastCell(column: Column, x: string, v: string, sourceType: string, bareCells: boolean): { value: string; clean: string } | null {
-  // Printable ASCII at an end as plain string comparisons, which measured cheaper than ord() here: a cell whose
-  // first byte is 0x21–0x7E, and whose last character is one of '!'…'~' (a longer character compares above '~').
-  const firstPrintable = `${x} >= '!' AND ${x} < chr(127)`;
-  const lastPrintable = `substr(${x}, -1) BETWEEN '!' AND '~'`;
   const bounds = (v: string) => [
     ...(column.min !== undefined && column.min > Number.MIN_SAFE_INTEGER ? [`${v} >= ${column.min}`] : []),
     ...(column.max !== undefined && column.max < Number.MAX_SAFE_INTEGER ? [`${v} <= ${column.max}`] : []),
@@ -229,9 +246,9 @@ function fastCell(column: Column, x: string, v: string, sourceType: string, bare
           return { value: x, clean: `${x} IN (${column.values.map(sqlString).join(', ')})` };
         }
         // Printable ASCII at both ends: jsTrim leaves the cell as it is and it is not empty; a byte length within
-        // the limit is a character length within it. Bare cells (csvCellsBare) hold no whitespace at all: jsTrim
+        // the limit is a character length within it. Bare cells (FileDigest.bareCells) hold no whitespace at all: jsTrim
         // leaves them as they are, and only emptiness is left to test.
-        const checks = bareCells ? [`strlen(${x}) > 0`] : [firstPrintable, lastPrintable];
+        const checks = [bareCells ? `strlen(${x}) > 0` : printableEnds(x)];
         if (column.maxLength !== undefined) checks.push(`strlen(${x}) <= ${column.maxLength}`);
         return { value: x, clean: all(checks) };
       }
@@ -263,7 +280,7 @@ function fastCell(column: Column, x: string, v: string, sourceType: string, bare
  * A row they cannot vouch for raises FAST_PATH_DECLINED (the caller then does the file the careful way), so the
  * statement either inserts exactly what checkedSelect would accept, or nothing. Null when the stream or a
  * source column's type is not one the fast path knows. `bareCells`: no text cell of the source holds whitespace
- * or quoting (csvCellsBare), so jsTrim would leave every one as it is.
+ * or quoting (FileDigest.bareCells), so jsTrim would leave every one as it is.
  */
 export function fastSelect(
   contract: StreamContract,

@@ -1,7 +1,7 @@
-import { writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { csvCellsBare, ingestFile } from '../../pipelines/sources/file-ingest.ts';
+import { digestFile, ingestFile } from '../../pipelines/sources/file-ingest.ts';
 import type { Warehouse } from '../../pipelines/warehouse/database.ts';
 import { toCsv, writeEventFile, type Row } from '../helpers/event-files.ts';
 import { openWarehousePerTest } from '../helpers/file-warehouse.ts';
@@ -117,11 +117,11 @@ describe('bare cells: a CSV file whose cells the fast path need not trim', () =>
     expect(trimmed).toHaveLength(25);
     const plain = join(dir, 'plain.csv');
     writeFileSync(plain, 'event_id,brand_id\ne1,B가나\ne2,브랜드-2\n');
-    expect(await csvCellsBare(plain)).toBe(true);
+    expect((await digestFile(plain)).bareCells).toBe(true);
     for (const character of [...trimmed.filter((c) => c !== '\n'), '"', "'"]) {
       const path = join(dir, 'edge.csv');
       writeFileSync(path, `event_id,brand_id\ne1,B1\ne2,B${character}\n`);
-      expect({ character, bare: await csvCellsBare(path) }).toEqual({ character, bare: false });
+      expect({ character, bare: (await digestFile(path)).bareCells }).toEqual({ character, bare: false });
     }
   });
 
@@ -133,6 +133,18 @@ describe('bare cells: a CSV file whose cells the fast path need not trim', () =>
       await warehouse.run(`DELETE FROM raw_orders`);
       await warehouse.run(`DELETE FROM ingested_files`);
     }
+  });
+
+  it('trims an id past the first MiB, in a file whose head is bare', async () => {
+    const rows = Array.from({ length: 20_000 }, (_, index) => ({ ...clean, event_id: `e${index + 1}`, order_id: `O${index + 1}` }));
+    rows.push({ ...clean, event_id: 'e-last\u3000', order_id: 'O-last' });
+    // 19 bytes a row: past the first MiB after some 55,000.
+    const path = join(dir, 'orders.csv');
+    writeFileSync(path, toCsv(rows));
+    expect(statSync(path).size).toBeGreaterThan(1 << 20);
+    const result = await ingestFile(warehouse, path, options);
+    expect(result).toMatchObject({ outcome: 'ingested', accepted: 20_001, rejected: 0 });
+    expect(await warehouse.one(`SELECT event_id FROM raw_orders WHERE order_id = 'O-last'`)).toEqual({ event_id: 'e-last' });
   });
 
   it('takes ids that end in other characters as they are, and rejects an empty one', async () => {
