@@ -14,6 +14,7 @@ import {
   previousWindow,
   RANK_MINIMUMS,
   STANDARD_WINDOW_DAYS,
+  STORED_LAYOUT,
   trailingWindow,
   unfedMetrics,
   WINDOW_FILES,
@@ -81,9 +82,9 @@ export async function materialiseScorecards(
        ) k
        WHERE brand_id NOT IN (
          SELECT brand_id FROM scorecards
-         WHERE window_days = $days AND window_from = CAST($from AS DATE) AND window_to = CAST($to AS DATE)
+         WHERE window_days = $days AND window_from = CAST($from AS DATE) AND window_to = CAST($to AS DATE) AND layout = $layout
        )`,
-      { w: planned.w, days: planned.days, from: planned.window.from, to: planned.window.to },
+      { w: planned.w, days: planned.days, from: planned.window.from, to: planned.window.to, layout: STORED_LAYOUT },
       connection,
     );
     if ((missing?.n ?? 0) > 0) {
@@ -97,8 +98,10 @@ export async function materialiseScorecards(
      SELECT s.window_days AS days, s.brand_id, json_extract(s.figures, '$.before') AS before
      FROM scorecards s
      JOIN (SELECT unnest(CAST($reused AS JSON[])) AS p) ON s.window_days = CAST(p->>'days' AS INTEGER)
-       AND s.window_from = CAST(p->>'from' AS DATE) AND s.window_to = CAST(p->>'to' AS DATE)`,
+       AND s.window_from = CAST(p->>'from' AS DATE) AND s.window_to = CAST(p->>'to' AS DATE)
+     WHERE s.layout = $layout`,
     {
+      layout: STORED_LAYOUT,
       reused: JSON.stringify(
         plan.filter((planned) => planned.previousW === null).map(({ days, window }) => ({ days, from: window.from, to: window.to })),
       ),
@@ -109,8 +112,8 @@ export async function materialiseScorecards(
   await connection.run('DELETE FROM scorecards');
   const inserted = await connection.run(
     `INSERT INTO scorecards
-     SELECT days, from_day, to_day, as_of, brand_id, figures, CAST($computed_at AS TIMESTAMPTZ) FROM stored_scorecard_rows`,
-    { computed_at: options.now.toISOString() },
+     SELECT days, from_day, to_day, as_of, brand_id, figures, CAST($computed_at AS TIMESTAMPTZ), $layout FROM stored_scorecard_rows`,
+    { computed_at: options.now.toISOString(), layout: STORED_LAYOUT },
   );
   await dropTempTables(connection);
   return Number(inserted.rowsChanged);
@@ -256,8 +259,8 @@ async function storedPreviousReusable(
   const row = await warehouse.one<{ figures: string | null }>(
     `SELECT any_value(figures) AS figures
      FROM scorecards
-     WHERE window_days = $days AND window_from = CAST($from AS DATE) AND window_to = CAST($to AS DATE)`,
-    { days, from: window.from, to: window.to },
+     WHERE window_days = $days AND window_from = CAST($from AS DATE) AND window_to = CAST($to AS DATE) AND layout = $layout`,
+    { days, from: window.from, to: window.to, layout: STORED_LAYOUT },
     connection,
   );
   if (!row?.figures) return false;

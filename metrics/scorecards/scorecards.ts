@@ -1,4 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -328,8 +329,8 @@ function withoutUnfed(metrics: Metrics, unfed: readonly MetricKey[]): Metrics {
 
 /**
  * Every figure, in the order the stored form (StoredScorecard's `current` and `before`) lists them. Stored rows
- * are read by position, so this order never changes; a new figure goes at the end. Checked against
- * METRIC_SPECS when the module loads.
+ * are read by position: a change to this order (or a new figure) changes STORED_LAYOUT, and rows stored before it
+ * are then no longer read. Checked against METRIC_SPECS when the module loads.
  */
 export const FIGURE_NAMES: readonly string[] = [
   'reviews_count', 'review_score_sum', 'orders_placed', 'late_dispatch_numerator', 'late_dispatch_denominator',
@@ -340,6 +341,17 @@ export const FIGURE_NAMES: readonly string[] = [
   'consecutive_failures', 'claims_opened', 'defect_claims', 'resolution_p50', 'resolution_p90', 'resolution_n',
   'overdue_claims', 'platform_handled', 'negative_reviews',
 ];
+/**
+ * The layout of the stored form (its lists in FIGURE_NAMES and RANKED_KEYS order), kept in each stored row
+ * (scorecards.layout, migration 060). Every read of `scorecards` takes only rows of this layout: rows another
+ * version of brandscore wrote in another order are left alone, and their windows computed on demand, until the
+ * next refresh replaces them.
+ */
+export const STORED_LAYOUT = createHash('sha256')
+  .update(JSON.stringify({ version: 1, figures: FIGURE_NAMES, ranked: RANKED_KEYS }))
+  .digest('hex')
+  .slice(0, 16);
+
 for (const spec of Object.values(METRIC_SPECS) as MetricSpec<Metrics[MetricKey]>[]) {
   const names =
     'rate' in spec ? spec.rate : 'mean' in spec ? spec.mean : 'duration' in spec ? ['_p50', '_p90', '_n'].map((suffix) => spec.duration + suffix) : [spec.count];
@@ -594,8 +606,8 @@ export async function standardScorecardsCurrent(
   const stored = await warehouse.all<{ window_days: number; window_from: string; window_to: string; as_of: string; count: number }>(
     `SELECT window_days, CAST(window_from AS VARCHAR) AS window_from, CAST(window_to AS VARCHAR) AS window_to,
             as_of, count(*) AS count
-     FROM scorecards GROUP BY ALL`,
-    undefined,
+     FROM scorecards WHERE layout = $layout GROUP BY ALL`,
+    { layout: STORED_LAYOUT },
     connection,
   );
   let count = 0;
@@ -671,8 +683,8 @@ function materialisedScorecardJson(
   return storedScorecardJson(warehouse, brandId, window, async () => {
     const row = await warehouse.one<{ figures: string }>(
       `SELECT figures FROM scorecards
-       WHERE brand_id = $brand AND window_from = CAST($from AS DATE) AND window_to = CAST($to AS DATE)`,
-      { brand: brandId, from: window.from, to: window.to },
+       WHERE brand_id = $brand AND window_from = CAST($from AS DATE) AND window_to = CAST($to AS DATE) AND layout = $layout`,
+      { brand: brandId, from: window.from, to: window.to, layout: STORED_LAYOUT },
       options.connection,
     );
     return row ? JSON.stringify(storedScorecard(brandId, row.figures)) : undefined;
@@ -708,8 +720,8 @@ export async function listScorecards(
 ): Promise<ScorecardPage> {
   const window = requestedWindow(dates, options);
   const only = page.only ?? null;
-  const params = { from: window.from, to: window.to, only };
-  const inWindow = `FROM scorecards WHERE window_from = CAST($from AS DATE) AND window_to = CAST($to AS DATE)`;
+  const params = { from: window.from, to: window.to, only, layout: STORED_LAYOUT };
+  const inWindow = `FROM scorecards WHERE window_from = CAST($from AS DATE) AND window_to = CAST($to AS DATE) AND layout = $layout`;
   // Counts only: reading the scorecard column of every brand here cost more than the page itself.
   const summary = await warehouse.one<{ stored: number; total: number }>(
     `SELECT count(*) AS stored, count(*) FILTER (WHERE $only IS NULL OR brand_id = $only) AS total ${inWindow}`,
@@ -731,7 +743,11 @@ export async function listScorecards(
     // An empty page still says which window (and as_of) it is of.
     let first: ScorecardWindow | undefined = scorecards[0]?.window;
     if (!first) {
-      const row = await warehouse.one<{ figures: string }>(`SELECT figures ${inWindow} LIMIT 1`, { from: window.from, to: window.to }, options.connection);
+      const row = await warehouse.one<{ figures: string }>(
+        `SELECT figures ${inWindow} LIMIT 1`,
+        { from: window.from, to: window.to, layout: STORED_LAYOUT },
+        options.connection,
+      );
       first = (JSON.parse(row!.figures) as StoredScorecard).window;
     }
     return { window: first, total: summary.total, scorecards };
@@ -754,8 +770,9 @@ export async function storedRates<K extends MetricKey>(
 ): Promise<{ brand_id: string; name: string | null; rate: Metrics[K] }[]> {
   const rows = await warehouse.all<{ brand_id: string; figures: string }>(
     `SELECT brand_id, figures FROM scorecards
-     WHERE window_from = CAST($from AS DATE) AND window_to = CAST($to AS DATE) AND ($only IS NULL OR brand_id = $only)`,
-    { from: dates.from, to: dates.to, only: options.only ?? null },
+     WHERE window_from = CAST($from AS DATE) AND window_to = CAST($to AS DATE) AND ($only IS NULL OR brand_id = $only)
+       AND layout = $layout`,
+    { from: dates.from, to: dates.to, only: options.only ?? null, layout: STORED_LAYOUT },
     options.connection,
   );
   return rows.map((row) => {

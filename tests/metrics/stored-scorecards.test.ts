@@ -3,7 +3,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BusinessCalendar } from '../../metrics/calendar/calendar.ts';
 import { refresh } from '../../metrics/refresh.ts';
 import { ScorecardSchema } from '../../metrics/scorecards/schema.ts';
-import { computeScorecards, computeWindowMetrics, listScorecards, resolveWindow, STANDARD_WINDOW_DAYS, trailingWindow } from '../../metrics/scorecards/scorecards.ts';
+import {
+  computeScorecards,
+  computeWindowMetrics,
+  getScorecard,
+  listScorecards,
+  resolveWindow,
+  STANDARD_WINDOW_DAYS,
+  STORED_LAYOUT,
+  storedRates,
+  trailingWindow,
+} from '../../metrics/scorecards/scorecards.ts';
 import { addDays } from '../../metrics/calendar/zoned-time.ts';
 import { parseConfig } from '../../pipelines/config.ts';
 import { generateMarketplace } from '../../pipelines/simulator/generate.ts';
@@ -128,6 +138,32 @@ describe('stored scorecards', () => {
     await warehouse.run('DELETE FROM scorecards');
     await refresh(warehouse, { now: third!, calendar });
     await expectStoredEqualsComputed(third!);
+  });
+
+  it('of another layout are not read, and the next refresh replaces them', async () => {
+    const now = new Date('2025-01-08T14:00:00Z');
+    await refresh(warehouse, { now, calendar });
+    // Rows as another version of brandscore might have written them, its lists in another order: marked, so that
+    // reading them, or reusing their previous-window figures, would show.
+    await warehouse.run(
+      `UPDATE scorecards SET layout = 'older',
+         figures = replace(replace(figures, '"current":[', '"current":["older",'), '"before":[', '"before":["older",')`,
+    );
+    const window = trailingWindow(calendar, now, 28);
+    const computed = await computeScorecards(warehouse, window, { now, calendar });
+    const served = await listScorecards(warehouse, window, { now, calendar });
+    expect(JSON.parse(JSON.stringify(served))).toEqual(JSON.parse(JSON.stringify({ ...computed, total: computed.scorecards.length })));
+    const brand = computed.scorecards[0]!.brand_id;
+    expect(JSON.parse(JSON.stringify(await getScorecard(warehouse, brand, window, { now, calendar })))).toEqual(
+      JSON.parse(JSON.stringify(computed.scorecards[0])),
+    );
+    expect(await storedRates(warehouse, window, 'late_dispatch_rate')).toEqual([]);
+    // Nothing new since, but the refresh does not take them as current: it materialises every window again.
+    const result = await refresh(warehouse, { now, calendar });
+    expect(result.scorecards).toBeGreaterThan(60);
+    expect(await warehouse.all('SELECT DISTINCT layout FROM scorecards')).toEqual([{ layout: STORED_LAYOUT }]);
+    expect(await warehouse.one(`SELECT count(*) AS n FROM scorecards WHERE figures LIKE '%"older"%'`)).toEqual({ n: 0 });
+    await expectStoredEqualsComputed(now);
   });
 
   it("give one brand's figures, computed for that brand alone, equal to those computed for all brands", async () => {
