@@ -235,23 +235,23 @@ function fastCell(column: Column, x: string, v: string, sourceType: string, bare
     ...(column.max !== undefined && column.max < Number.MAX_SAFE_INTEGER ? [`${v} <= ${column.max}`] : []),
   ];
   const all = (conditions: string[]) => (conditions.length > 0 ? conditions.join(' AND ') : 'true');
+  if (takesTextAsItIs(column, sourceType)) {
+    // Printable ASCII at both ends: jsTrim leaves the cell as it is and it is not empty; a byte length within the
+    // limit is a character length within it. Bare cells (FileDigest.bareCells) hold no whitespace at all: jsTrim
+    // leaves them as they are, and only emptiness is left to test.
+    const checks = [bareCells ? `strlen(${x}) > 0` : printableEnds(x)];
+    if (column.maxLength !== undefined) checks.push(`strlen(${x}) <= ${column.maxLength}`);
+    return { value: x, clean: all(checks) };
+  }
   if (sourceType === 'VARCHAR') {
     switch (column.kind) {
       case 'id':
       case 'text':
-      case 'enum': {
-        if (column.values) {
-          // Values with whitespace at an end would need jsTrim: none has, but the fast path must not assume it.
-          if (!column.values.every((value) => PRINTABLE_ENDS.test(value))) return null;
-          return { value: x, clean: `${x} IN (${column.values.map(sqlString).join(', ')})` };
-        }
-        // Printable ASCII at both ends: jsTrim leaves the cell as it is and it is not empty; a byte length within
-        // the limit is a character length within it. Bare cells (FileDigest.bareCells) hold no whitespace at all: jsTrim
-        // leaves them as they are, and only emptiness is left to test.
-        const checks = [bareCells ? `strlen(${x}) > 0` : printableEnds(x)];
-        if (column.maxLength !== undefined) checks.push(`strlen(${x}) <= ${column.maxLength}`);
-        return { value: x, clean: all(checks) };
-      }
+      case 'enum':
+        // With a list of values (the others were taken above). Values with whitespace at an end would need
+        // jsTrim: none has, but the fast path must not assume it.
+        if (!column.values?.every((value) => PRINTABLE_ENDS.test(value))) return null;
+        return { value: x, clean: `${x} IN (${column.values.map(sqlString).join(', ')})` };
       case 'int':
         // A cell that reads back as its own canonical text has no spaces, sign or leading zeros to argue about.
         return { value: `TRY_CAST(${x} AS BIGINT)`, clean: all([`CAST(${v} AS VARCHAR) = ${x}`, ...bounds(v)]) };
