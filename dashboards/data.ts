@@ -189,20 +189,18 @@ function required<T>(value: T | undefined, what: string): T {
  */
 export async function loadProbationChecklists(ctx: DashboardContext, viewer: Viewer): Promise<OnboardingChecklist[]> {
   const policy = required(ctx.policy, 'policy');
-  const brands = await ctx.pool.use((connection) =>
-    ctx.warehouse.all<{ brand_id: string }>(
+  return ctx.pool.use(async (connection) => {
+    const brands = await ctx.warehouse.all<{ brand_id: string }>(
       `SELECT brand_id FROM brands WHERE CASE WHEN $only IS NULL THEN status = 'probation' ELSE brand_id = $only END ORDER BY brand_id`,
       { only: brandScopeOf(viewer) },
       connection,
-    ),
-  );
-  return ctx.pool.use((connection) =>
-    onboardingChecklists(
+    );
+    return onboardingChecklists(
       ctx.warehouse,
       brands.map(({ brand_id }) => brand_id),
       { now: ctx.now(), calendar: ctx.calendar, policy, connection },
-    ),
-  );
+    );
+  });
 }
 
 export async function loadLoad(ctx: DashboardContext, dates: { from: string; to: string }, grain: LoadGrain): Promise<Load> {

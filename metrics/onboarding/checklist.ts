@@ -163,6 +163,7 @@ export async function onboardingChecklists(
     for (const row of rows) if (row.day !== null) firstDays.set(row.brand_id, row.day);
   }
   const days = policy.onboarding.probation_days;
+  const policyStamp = { policy_version: policy.version, policy_hash: policyHash(policy) };
   const periods = brands.map((brand): { brand: BrandProfile; start: string; startSource: OnboardingChecklist['period']['start_source'] } => {
     if (brand.onboarded_at !== null) return { brand, start: brand.onboarded_at, startSource: 'onboarded_at' };
     const first = firstDays.get(brand.brand_id);
@@ -187,8 +188,7 @@ export async function onboardingChecklists(
       profile,
       performance,
       ...verdictOf(profile, performance),
-      policy_version: policy.version,
-      policy_hash: policyHash(policy),
+      ...policyStamp,
     };
   });
 }
