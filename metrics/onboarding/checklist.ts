@@ -4,7 +4,7 @@ import type { BusinessCalendar } from '../calendar/calendar.ts';
 import { addDays, daysBetween } from '../calendar/zoned-time.ts';
 import { policyHash, type Policy } from '../recommendations/policy.ts';
 import type { Metrics } from '../scorecards/schema.ts';
-import { computeBrandMetrics, ScorecardWindowError } from '../scorecards/scorecards.ts';
+import { checkAsOfDate, computeBrandMetrics } from '../scorecards/scorecards.ts';
 import type { OnboardingChecklist, PerformanceCriterion, ProfileCriterion, Verdict } from './schema.ts';
 
 /**
@@ -127,9 +127,7 @@ export async function onboardingChecklists(
 ): Promise<OnboardingChecklist[]> {
   const { calendar, policy, connection } = options;
   // as_of: the start of asOfDate (its local midnight, as for the evaluation date of a recommendation), or now.
-  if (options.asOfDate !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(options.asOfDate)) {
-    throw new ScorecardWindowError(`as_of: expected a YYYY-MM-DD date, got '${options.asOfDate}'`);
-  }
+  if (options.asOfDate !== undefined) checkAsOfDate(options.asOfDate);
   const now = options.asOfDate
     ? new Date(Math.min(options.now.getTime(), calendar.calendarDayOf(options.asOfDate).dayStart))
     : options.now;

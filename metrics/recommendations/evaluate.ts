@@ -6,7 +6,7 @@ import { enqueueStaffAlert } from '../../pipelines/delivery/alerts.ts';
 import type { Warehouse } from '../../pipelines/warehouse/database.ts';
 import type { BusinessCalendar } from '../calendar/calendar.ts';
 import { addDays } from '../calendar/zoned-time.ts';
-import { computeScorecards, resolveWindow, ScorecardWindowError } from '../scorecards/scorecards.ts';
+import { checkAsOfDate, computeScorecards, resolveWindow } from '../scorecards/scorecards.ts';
 import { decideAction, isWorseThan, judgeMetrics, judgeRetrain, judgeUnreachable } from './judge.ts';
 import { policyHash, type Policy } from './policy.ts';
 import {
@@ -41,7 +41,7 @@ export interface EvaluateOptions {
 export async function evaluateRecommendations(warehouse: Warehouse, options: EvaluateOptions): Promise<Evaluation> {
   const { calendar, policy, now } = options;
   const asOfDate = options.asOfDate ?? calendar.localDateOf(now);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(asOfDate)) throw new ScorecardWindowError(`as_of: expected a YYYY-MM-DD date, got '${asOfDate}'`);
+  checkAsOfDate(asOfDate);
   const window = resolveWindow(calendar, { from: addDays(asOfDate, -policy.delisting.window_days), to: asOfDate }, now);
 
   return warehouse.transaction(async (connection) => {

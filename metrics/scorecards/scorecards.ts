@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Warehouse } from '../../pipelines/warehouse/database.ts';
 import type { BusinessCalendar } from '../calendar/calendar.ts';
-import { addDays, daysBetween, windowDays } from '../calendar/zoned-time.ts';
+import { addDays, daysBetween, parseIsoDate, windowDays } from '../calendar/zoned-time.ts';
 import {
   RANKED_KEYS,
   type DurationMetric,
@@ -65,6 +65,18 @@ export const HIGHER_IS_BETTER: ReadonlySet<RankedKey> = new Set(['on_time_delive
 
 export class ScorecardWindowError extends Error {
   override name = 'ScorecardWindowError';
+}
+
+/**
+ * An as_of date given to the metrics layer (onboarding checklists, recommendation evaluations): a real calendar
+ * date, so that 2026-02-30 is refused here as it is by the API's and the CLI's own checks, not rolled into March.
+ */
+export function checkAsOfDate(date: string): void {
+  try {
+    parseIsoDate(date);
+  } catch {
+    throw new ScorecardWindowError(`as_of: expected a YYYY-MM-DD date, got '${date}'`);
+  }
 }
 
 /** 95% Wilson score interval of numerator/denominator; null when the denominator is 0 or the ratio exceeds 1. */

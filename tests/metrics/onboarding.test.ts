@@ -103,6 +103,15 @@ describe('onboarding checklist', () => {
     expect(await onboardingChecklist(warehouse, 'NOPE', { now: NOW, calendar, policy })).toBeUndefined();
   });
 
+  it('refuses an as_of date that is not on the calendar, instead of rolling it into the next month', async () => {
+    for (const asOfDate of ['2024-02-30', '2023-02-29', '2024-13-01', '2024-3-20']) {
+      await expect(onboardingChecklist(warehouse, 'NEW', { now: NOW, calendar, policy, asOfDate })).rejects.toThrow(
+        `as_of: expected a YYYY-MM-DD date, got '${asOfDate}'`,
+      );
+    }
+    expect(await onboardingChecklist(warehouse, 'NOPE', { now: NOW, calendar, policy, asOfDate: '2024-02-29' })).toBeUndefined();
+  });
+
   it("of many brands at once, count each brand's own period only, as one at a time", async () => {
     // LATE is onboarded Sun 10 March: [10 March, 9 May). Its 2 inquiries of Tue 5 March fall in NEW's period,
     // not in its own; its 3 of Tue 12 March count: 3 of 3. FIRST has no onboarded_at: its period starts at its

@@ -113,6 +113,19 @@ async function recommendationOf(warehouse: Warehouse, brand: string, asOfDate: s
 
 const WEEK = ['2024-03-11', '2024-03-12', '2024-03-13', '2024-03-14', '2024-03-15'];
 
+describe('the evaluation date', () => {
+  it('is refused when it is not on the calendar, and nothing is stored', async () => {
+    const warehouse = await Warehouse.open(':memory:');
+    try {
+      await expect(evaluate(warehouse, '2024-02-30')).rejects.toThrow("as_of: expected a YYYY-MM-DD date, got '2024-02-30'");
+      const stored = await warehouse.one<{ n: number }>('SELECT count(*)::INTEGER AS n FROM policy_evaluations');
+      expect(stored?.n).toBe(0);
+    } finally {
+      warehouse.close();
+    }
+  });
+});
+
 describe('delist needs two consecutive evaluations', () => {
   it('40 late of 100: warn in the first evaluation, delist in the next week’s', async () => {
     const warehouse = await Warehouse.open(':memory:');
