@@ -1,5 +1,5 @@
 import type { ParseArgsConfig } from 'node:util';
-import { parseIsoDate } from '../metrics/calendar/zoned-time.ts';
+import { checkIsoDate } from '../metrics/calendar/zoned-time.ts';
 import { DEFAULT_DB_PATH, Warehouse } from '../pipelines/warehouse/database.ts';
 
 /** One CLI command. `run` returns the exit code; errors it throws become one line on stderr and exit 1. */
@@ -36,10 +36,6 @@ export function openWarehouse(values: { db?: string | boolean | string[] }): Pro
  */
 export function dateOption(name: string, value: string | boolean | string[] | undefined): string | undefined {
   if (value === undefined) return undefined;
-  try {
-    parseIsoDate(String(value));
-  } catch {
-    throw new Error(`--${name}: expected a YYYY-MM-DD date, got '${String(value)}'`);
-  }
+  checkIsoDate(String(value), (message) => new Error(`--${name}: ${message}`));
   return String(value);
 }

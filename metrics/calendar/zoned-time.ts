@@ -37,17 +37,23 @@ export function daysBetween(from: string, to: string): number {
 }
 
 /**
+ * Refuses a `date` that is not a real YYYY-MM-DD date (2024-02-30 included) with the caller's error: `fail` makes
+ * it from the message, so that each module answers with its own class and prefix.
+ */
+export function checkIsoDate(date: string, fail: (message: string) => Error): void {
+  try {
+    parseIsoDate(date);
+  } catch {
+    throw fail(`expected a YYYY-MM-DD date, got '${date}'`);
+  }
+}
+
+/**
  * Days in the window [from, to) of API dates, after checking both are dates and the window is not empty; `fail`
  * makes the caller's error (each module answers with its own class) from the message.
  */
 export function windowDays(dates: { from: string; to: string }, fail: (message: string) => Error): number {
-  for (const date of [dates.from, dates.to]) {
-    try {
-      parseIsoDate(date);
-    } catch {
-      throw fail(`expected a YYYY-MM-DD date, got '${date}'`);
-    }
-  }
+  for (const date of [dates.from, dates.to]) checkIsoDate(date, fail);
   const days = daysBetween(dates.from, dates.to);
   if (days <= 0) throw fail(`window is empty: to (${dates.to}) must be after from (${dates.from})`);
   return days;

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Warehouse } from '../../pipelines/warehouse/database.ts';
 import type { BusinessCalendar } from '../calendar/calendar.ts';
-import { addDays, daysBetween, parseIsoDate, windowDays } from '../calendar/zoned-time.ts';
+import { addDays, checkIsoDate, daysBetween, windowDays } from '../calendar/zoned-time.ts';
 import {
   RANKED_KEYS,
   type DurationMetric,
@@ -69,15 +69,10 @@ export class ScorecardWindowError extends Error {
 
 /**
  * An as_of date given to the metrics layer (onboarding checklists, recommendation evaluations): a real calendar
- * date, so that 2026-02-30 is refused here as it is by the API's and the CLI's own checks, not rolled into March.
+ * date, refused as a bad as_of (ScorecardWindowError) as the API and the CLI refuse it, not by the calendar's
+ * RangeError further in.
  */
-export function checkAsOfDate(date: string): void {
-  try {
-    parseIsoDate(date);
-  } catch {
-    throw new ScorecardWindowError(`as_of: expected a YYYY-MM-DD date, got '${date}'`);
-  }
-}
+export const checkAsOfDate = (date: string): void => checkIsoDate(date, (message) => new ScorecardWindowError(`as_of: ${message}`));
 
 /** 95% Wilson score interval of numerator/denominator; null when the denominator is 0 or the ratio exceeds 1. */
 export function wilsonInterval(numerator: number, denominator: number, z = Z95): { low: number; high: number } | null {

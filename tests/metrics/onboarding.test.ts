@@ -103,7 +103,7 @@ describe('onboarding checklist', () => {
     expect(await onboardingChecklist(warehouse, 'NOPE', { now: NOW, calendar, policy })).toBeUndefined();
   });
 
-  it('refuses an as_of date that is not on the calendar, instead of rolling it into the next month', async () => {
+  it('refuses an as_of date that is not on the calendar as a bad as_of, not with the calendar\'s RangeError', async () => {
     for (const asOfDate of ['2024-02-30', '2023-02-29', '2024-13-01', '2024-3-20']) {
       await expect(onboardingChecklist(warehouse, 'NEW', { now: NOW, calendar, policy, asOfDate })).rejects.toThrow(
         `as_of: expected a YYYY-MM-DD date, got '${asOfDate}'`,
